@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what building and testing Virtus needs on Debian 12, through apt-get only.
+# Installs nothing that is already there; safe to run again.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  libpugixml-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev
+  # tests: image tools, libvirt's schemas and clients as the reference, pytest
+  qemu-utils libxml2-utils python3-pytest
+  libvirt-clients libvirt-daemon python3-libvirt
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# libvirt-daemon's maintainer scripts may try to start services; a policy that forbids
+# it keeps the install quiet on machines without an init system.
+policy_added=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  policy_added=1
+fi
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ -n "$policy_added" ]; then
+  $SUDO rm -f /usr/sbin/policy-rc.d
+fi

@@ -1,0 +1,91 @@
+// Errors carry libvirt's numbers (virErrorNumber, virErrorDomain) so that the daemon can
+// hand them to libvirt clients unchanged, and a whole-sentence message naming the values.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace virtus {
+
+// libvirt's virErrorNumber (include/libvirt/virterror.h); the values are wire-visible.
+enum class ErrorCode : int {
+  Ok = 0,
+  InternalError = 1,
+  NoMemory = 2,
+  NoSupport = 3,
+  NoConnect = 5,
+  InvalidConn = 6,
+  InvalidArg = 8,
+  OperationFailed = 9,
+  NoName = 21,
+  XmlError = 27,
+  OperationDenied = 29,
+  OpenFailed = 30,
+  ReadFailed = 31,
+  ParseFailed = 32,
+  ConfSyntax = 33,
+  WriteFailed = 34,
+  XmlDetail = 35,
+  SystemError = 38,
+  Rpc = 39,
+  InvalidStoragePool = 46,
+  InvalidStorageVol = 47,
+  NoStoragePool = 49,
+  NoStorageVol = 50,
+  OperationInvalid = 55,
+  InvalidSecret = 65,
+  NoSecret = 66,
+  ConfigUnsupported = 67,
+  OperationTimeout = 68,
+  InvalidStream = 73,
+  ArgumentUnsupported = 74,
+  StorageProbeFailed = 75,
+  StoragePoolBuilt = 76,
+  OperationAborted = 78,
+  Overflow = 82,
+  OperationUnsupported = 84,
+  ResourceBusy = 87,
+  AccessDenied = 88,
+  StorageVolExist = 90,
+  XmlInvalidSchema = 92,
+};
+
+// libvirt's virErrorDomain: which subsystem raised the error.
+enum class ErrorDomain : int {
+  None = 0,
+  Xml = 5,
+  Dom = 6,
+  Rpc = 7,
+  Conf = 9,
+  Qemu = 10,
+  Test = 12,
+  Remote = 13,
+  Storage = 18,
+  Domain = 20,
+  Security = 24,
+  Secret = 30,
+  Streams = 38,
+  Locking = 42,
+  Lockspace = 51,
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::InternalError;
+  ErrorDomain domain = ErrorDomain::None;
+  // The detail as the reporter wrote it ("storage pool 'default' is already active").
+  std::string message;
+
+  // The message as libvirt presents it: the code's prefix and the detail
+  // ("Requested operation is not valid: storage pool 'default' is already active").
+  std::string text() const;
+};
+
+Error makeError(ErrorCode code, ErrorDomain domain, std::string message);
+// A failed system call: SYSTEM_ERROR with "<message>: <strerror(errnum)>", as libvirt's
+// virReportSystemError writes it.
+Error systemError(ErrorDomain domain, int errnum, std::string_view message);
+
+// libvirt's name for a code ("VIR_ERR_XML_ERROR"), for logs and tests.
+std::string_view errorCodeName(ErrorCode code);
+
+}  // namespace virtus

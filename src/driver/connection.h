@@ -1,0 +1,22 @@
+// What a client holds: one connection to a Virtus instance, in-process (LocalConnection,
+// the storage manager on a root directory) or, later, remote over libvirt's protocol.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "driver/storage_driver.h"
+
+namespace virtus::driver {
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual StorageDriver& storage() = 0;
+  // The URI this connection serves ("virtus:///embed?root=/path" for in-process).
+  virtual std::string uri() const = 0;
+};
+
+using ConnectionPtr = std::unique_ptr<Connection>;
+
+}  // namespace virtus::driver
