@@ -12,19 +12,16 @@ Result<std::uint64_t> scaleInteger(std::uint64_t value, std::string_view unit,
   if (unit.empty()) {
     scale = defaultScale;
   } else {
+    // As virScaleInteger: the "B" of "KB" and the "iB" of "KiB" are matched without regard
+    // to case ("kb", "MIB" are valid).
+    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
     int base = 0;
-    switch (unit.size()) {
-      case 1:
-        base = 1024;
-        break;
-      case 2:
-        if (unit[1] == 'B') base = 1000;
-        break;
-      case 3:
-        if (unit.substr(1) == "iB") base = 1024;
-        break;
-      default:
-        break;
+    if (unit.size() == 1) {
+      base = 1024;
+    } else if (unit.size() == 2 && lower(unit[1]) == 'b') {
+      base = 1000;
+    } else if (unit.size() == 3 && lower(unit[1]) == 'i' && lower(unit[2]) == 'b') {
+      base = 1024;
     }
     std::string lowered(unit);
     for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

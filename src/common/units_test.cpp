@@ -16,6 +16,12 @@ TEST(ScaleInteger, BinaryAndDecimalSuffixes) {
   EXPECT_EQ(*scaleInteger(3, "KiB"), 3072u);
   EXPECT_EQ(*scaleInteger(3, ""), 3u);
   EXPECT_EQ(*scaleInteger(3, "", 1024), 3072u);
+  // libvirt matches the "B" / "iB" endings without regard to case.
+  EXPECT_EQ(*scaleInteger(2, "kb"), 2000u);
+  EXPECT_EQ(*scaleInteger(2, "MIB"), 2ull << 20);
+  EXPECT_EQ(*scaleInteger(2, "gB"), 2000000000ull);
+  EXPECT_FALSE(scaleInteger(2, "kx"));
+  EXPECT_FALSE(scaleInteger(2, "kiBB"));
 }
 
 TEST(ScaleInteger, RejectsUnknownSuffixAndOverflow) {

@@ -86,6 +86,8 @@ struct PoolSource {
   std::string name;
   std::string initiatorIqn;
   std::optional<StorageAuth> auth;
+  // <auth><secret type=>: libvirt keeps it as written for pools ("" when absent).
+  std::string authSecretType;
   std::string vendor;
   std::string product;
   // The pool type's source format ("ext4", "nfs", "gpt", "lvm2" …); empty when not given.

@@ -15,13 +15,18 @@ Error xmlError(std::string message) {
 Result<StoragePerms> parseStoragePerms(pugi::xml_node node) {
   StoragePerms perms;
   if (!node) return perms;
-  if (auto mode = childText(node, "mode")) {
-    std::string text = *mode;
-    bool octal = !text.empty() && text.find_first_not_of("01234567") == std::string::npos;
-    auto value = octal ? parseUnsigned(text.size() > 1 && text[0] == '0' ? text : "0" + text, true)
-                       : std::nullopt;
-    if (!value || *value > 0777777) return xmlError("malformed octal mode");
-    perms.mode = static_cast<std::uint32_t>(*value);
+  if (pugi::xml_node modeNode = node.child("mode")) {
+    // As virStrToLong_uip(…, 8): leading blanks allowed, nothing after the digits, and
+    // only permission bits.
+    std::string text = modeNode.child_value();
+    std::size_t start = text.find_first_not_of(" \t\n\r");
+    std::string digits = start == std::string::npos ? "" : text.substr(start);
+    bool octal = !digits.empty() && digits.find_first_not_of("01234567") == std::string::npos;
+    std::uint64_t value = octal ? std::stoull(digits.substr(0, 12), nullptr, 8) : 0;
+    if (!octal || digits.size() > 12 || (value & ~0777ull) != 0) {
+      return xmlError("malformed octal mode");
+    }
+    perms.mode = static_cast<std::uint32_t>(value);
   }
   if (auto owner = childText(node, "owner")) {
     auto value = parseSigned(*owner);
@@ -42,11 +47,11 @@ void formatStoragePerms(XmlWriter& w, const StoragePerms& perms) {
   w.open("permissions");
   if (perms.mode) {
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%04o", *perms.mode);
+    std::snprintf(buf, sizeof buf, "0%o", *perms.mode);  // libvirt: "00", "0644"
     w.text("mode", buf);
   }
-  if (perms.uid) w.text("owner", std::to_string(*perms.uid));
-  if (perms.gid) w.text("group", std::to_string(*perms.gid));
+  if (perms.uid) w.text("owner", std::to_string(static_cast<int>(*perms.uid)));  // "%d"
+  if (perms.gid) w.text("group", std::to_string(static_cast<int>(*perms.gid)));
   w.textIfSet("label", perms.label);
   w.close("permissions");
 }

@@ -32,9 +32,10 @@ Result<pugi::xml_document> parseXmlDocument(std::string_view xml, std::string_vi
                      "(" + std::string(docName) + "):1: Document is empty");
   }
   if (std::string_view(root.name()) != expectedRoot) {
-    return makeError(ErrorCode::XmlError, domain,
-                     "unexpected root element <" + std::string(root.name()) + ">, expecting <" +
-                         std::string(expectedRoot) + ">");
+    // libvirt checks the root in its XML layer (virxml.c), so the domain is XML.
+    return makeError(ErrorCode::XmlError, ErrorDomain::Xml,
+                     "expecting root element of '" + std::string(expectedRoot) + "', not '" +
+                         std::string(root.name()) + "'");
   }
   return doc;
 }

@@ -13,9 +13,9 @@
 
 namespace virtus::model {
 
-// Parses `xml`; its root must be <expectedRoot>. Malformed XML is VIR_ERR_XML_DETAIL
-// ("(docName):LINE: REASON"), a wrong root VIR_ERR_XML_ERROR ("unexpected root element
-// <foo>, expecting <pool>").
+// Parses `xml`; its root must be <expectedRoot>. Malformed XML is VIR_ERR_XML_DETAIL in
+// `domain` ("(docName):LINE: REASON"); a wrong root is VIR_ERR_XML_ERROR in the XML domain
+// ("expecting root element of 'pool', not 'volume'"), as libvirt 9.0 words them.
 Result<pugi::xml_document> parseXmlDocument(std::string_view xml, std::string_view expectedRoot,
                                             std::string_view docName, ErrorDomain domain);
 

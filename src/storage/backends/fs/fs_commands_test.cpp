@@ -1,0 +1,115 @@
+#include "storage/backends/fs/fs_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "model/storage/pool_xml.h"
+
+namespace virtus::storage::fs {
+namespace {
+
+namespace fsys = std::filesystem;
+
+std::string readFile(const fsys::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The .argv files end with a newline; toArgvText() does not.
+std::string withoutFinalNewline(std::string text) {
+  if (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  return text;
+}
+
+TEST(FsCommands, LibvirtMountArgvFixtures) {
+  fsys::path dir = VIRTUS_FIXTURES_DIR;
+  std::istringstream lines(readFile(dir / "pool-xml2argv.tsv"));
+  int cases = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    std::string pool = line.substr(0, line.find('\t'));
+    std::string argv = line.substr(line.find('\t') + 1);
+    auto def = model::readPoolXml(readFile(dir / "storagepool/in" / (pool + ".xml")));
+    if (!def) {
+      ADD_FAILURE() << pool << ": " << def.error().message;
+      continue;
+    }
+    if (def->type != model::PoolType::Fs && def->type != model::PoolType::Netfs)
+      continue;
+    ++cases;
+    std::string expected = withoutFinalNewline(readFile(dir / "poolargv" / argv));
+    EXPECT_EQ(buildMountCommand(*def).toArgvText(), expected) << pool;
+  }
+  EXPECT_EQ(cases, 5);
+}
+
+std::string mountArgv(const char* xml) {
+  auto def = model::readPoolXml(xml);
+  EXPECT_TRUE(def) << (def ? "" : def.error().message);
+  if (!def)
+    return {};
+  EXPECT_TRUE(checkMountSource(*def));
+  return buildMountCommand(*def).toArgvText();
+}
+
+TEST(FsCommands, NetfsMountOptionsAndProtocolVersion) {
+  // libvirt's pool-netfs-ns-mountopts-linux.argv: defaults, nfsvers, then fs:mount_opts.
+  EXPECT_EQ(mountArgv("<pool type='netfs' xmlns:fs='http://libvirt.org/schemas/storagepool/fs/1.0'>"
+                      "<name>nfsimages</name><source><host name='localhost'/>"
+                      "<dir path='/var/lib/libvirt/images'/><format type='nfs'/><protocol ver='3'/>"
+                      "</source><target><path>/mnt</path></target>"
+                      "<fs:mount_opts><fs:option name='sync'/><fs:option name='lazytime'/>"
+                      "</fs:mount_opts></pool>"),
+            "mount \\\n-o nodev,nosuid,noexec,nfsvers=3,sync,lazytime \\\n-t nfs \\\n"
+            "localhost:/var/lib/libvirt/images \\\n/mnt");
+}
+
+TEST(FsCommands, NetfsAutoWithProtocolVersionHasNoType) {
+  EXPECT_EQ(mountArgv("<pool type='netfs'><name>n</name><source><host name='h'/>"
+                      "<dir path='/e'/><protocol ver='4'/></source>"
+                      "<target><path>/mnt</path></target></pool>"),
+            "mount \\\n-o nodev,nosuid,noexec,nfsvers=4 \\\nh:/e \\\n/mnt");
+}
+
+TEST(FsCommands, CifsAndGlusterOptionsComeBeforeMountOpts) {
+  EXPECT_EQ(mountArgv("<pool type='netfs' xmlns:fs='http://libvirt.org/schemas/storagepool/fs/1.0'>"
+                      "<name>c</name><source><host name='example.com'/><dir path='share'/>"
+                      "<format type='cifs'/></source><target><path>/mnt/cifs</path></target>"
+                      "<fs:mount_opts><fs:option name='vers=3.0'/></fs:mount_opts></pool>"),
+            "mount \\\n-o nodev,nosuid,noexec,guest,vers=3.0 \\\n-t cifs \\\n"
+            "//example.com/share \\\n/mnt/cifs");
+}
+
+TEST(FsCommands, FsAutoKeepsTypeAuto) {
+  // libvirt's plain-`mount` special case is for netfs only; fs pools pass their format.
+  EXPECT_EQ(mountArgv("<pool type='fs'><name>f</name><source><device path='/dev/sdb1'/></source>"
+                      "<target><path>/srv</path></target></pool>"),
+            "mount \\\n-o nodev,nosuid,noexec \\\n-t auto \\\n/dev/sdb1 \\\n/srv");
+}
+
+TEST(FsCommands, MountSourceChecks) {
+  model::PoolDef def;
+  def.type = model::PoolType::Fs;
+  auto r = checkMountSource(def);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::InternalError);
+  EXPECT_EQ(r.error().message, "missing source device");
+  def.source.devices = {{"/dev/a", model::TriState::Absent, {}},
+                        {"/dev/b", model::TriState::Absent, {}}};
+  EXPECT_EQ(checkMountSource(def).error().message,
+            "expected exactly 1 device for the storage pool");
+  def.type = model::PoolType::Netfs;
+  EXPECT_EQ(checkMountSource(def).error().message, "expected exactly 1 host for the storage pool");
+  def.source.hosts.push_back({"h", std::nullopt});
+  EXPECT_EQ(checkMountSource(def).error().message, "missing source path");
+}
+
+}  // namespace
+}  // namespace virtus::storage::fs
