@@ -61,6 +61,7 @@ struct EncryptionSecret {
 // <encryption format='luks|qcow|default'>
 struct StorageEncryption {
   std::string format;
+  std::string engine;  // "qemu" or "librbd"; empty is libvirt's default engine
   std::vector<EncryptionSecret> secrets;
   // LUKS details: <cipher name size mode hash/> and <ivgen name hash/>
   std::string cipherName;
@@ -71,6 +72,10 @@ struct StorageEncryption {
   std::string ivgenHash;
   bool hasCipher = false;
   bool hasIvgen = false;
+  // libvirt keeps present-but-empty attributes (mode='') and writes them back.
+  bool hasCipherMode = false;
+  bool hasCipherHash = false;
+  bool hasIvgenHash = false;
   bool operator==(const StorageEncryption&) const = default;
 };
 

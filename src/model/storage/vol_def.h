@@ -35,6 +35,7 @@ struct VolTarget {
   std::optional<StorageEncryption> encryption;
   std::string compat;                       // qcow2 "0.10" / "1.1"
   bool lazyRefcounts = false;               // <features><lazy_refcounts/></features>
+  bool extendedL2 = false;                  // <features><extended_l2/></features>
   bool hasFeatures = false;                 // <features> present (even empty)
   TriState nocow = TriState::Absent;        // <nocow/>
   std::optional<std::uint64_t> clusterSize; // <clusterSize unit=>
@@ -56,7 +57,7 @@ struct VolDef {
   bool hasCapacity = false;
   std::uint64_t allocation = 0;
   bool hasAllocation = false;
-  std::optional<std::uint64_t> physical;
+  std::optional<std::uint64_t> physical;  // output only: libvirt never reads it back
   VolSource source;
   VolTarget target;
   std::optional<VolBackingStore> backingStore;
