@@ -6,6 +6,7 @@ function(virtus_add_test)
   cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${T_NAME} PRIVATE
     VIRTUS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     VIRTUS_FIXTURES_DIR="${VIRTUS_FIXTURES_DIR}"
