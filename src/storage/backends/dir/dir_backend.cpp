@@ -1,0 +1,190 @@
+#include "storage/backends/dir/dir_backend.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "driver/storage_flags.h"
+#include "os/file_system.h"
+#include "storage/backends/dir/dir_errors.h"
+#include "storage/backends/dir/volume_probe.h"
+
+namespace virtus::storage {
+
+StorageBackendPtr makeDirBackend(const BackendContext& ctx) {
+  return std::make_unique<dir::DirBackend>(ctx);
+}
+
+void registerDirBackend(BackendRegistry& registry) {
+  registry.add(model::PoolType::Dir, [](const BackendContext& ctx) { return makeDirBackend(ctx); });
+}
+
+namespace dir {
+
+namespace {
+
+// libvirt's VIR_STORAGE_DEFAULT_POOL_PERM_MODE.
+constexpr std::uint32_t kDefaultPoolMode = 0711;
+// Entries per work item of the parallel refresh: big enough to amortise the atomic, small
+// enough to balance threads when some files are slow (cold cache).
+constexpr std::size_t kRefreshBatch = 32;
+
+bool hasControlChars(const std::string& name) {
+  return std::any_of(name.begin(), name.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+struct ProbeSlot {
+  model::VolDef vol;
+  std::optional<ProbeOutcome> outcome;
+  std::optional<Error> error;
+};
+
+}  // namespace
+
+DirBackend::DirBackend(const BackendContext& ctx, std::size_t refreshThreads)
+    : ctx_(ctx), refreshThreads_(std::max<std::size_t>(1, refreshThreads)) {}
+
+BackendFeatures DirBackend::features() const {
+  BackendFeatures f;
+  f.buildPool = true;
+  f.startPool = true;
+  f.stopPool = false;
+  f.deletePool = true;
+  f.findPoolSources = false;
+  f.createVol = true;
+  f.buildVol = true;
+  f.buildVolFrom = true;
+  f.refreshVol = true;
+  f.deleteVol = true;
+  f.resizeVol = true;
+  f.uploadVol = true;
+  f.downloadVol = true;
+  f.wipeVol = true;
+  return f;
+}
+
+Result<void> DirBackend::refreshPool(PoolRuntime& pool) {
+  const std::string& path = pool.def.target.path;
+  TRY_ASSIGN(auto names, ctx_.fs.listDirectory(path));
+  names.erase(std::remove_if(names.begin(), names.end(), hasControlChars), names.end());
+
+  std::vector<ProbeSlot> slots(names.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&]() {
+    for (;;) {
+      std::size_t begin = next.fetch_add(kRefreshBatch);
+      if (begin >= names.size())
+        return;
+      std::size_t end = std::min(names.size(), begin + kRefreshBatch);
+      for (std::size_t i = begin; i < end; ++i) {
+        auto r = probePoolEntry(ctx_.fs, path, names[i], slots[i].vol);
+        if (r) {
+          slots[i].outcome = *r;
+        } else {
+          slots[i].error = std::move(r).error();
+        }
+      }
+    }
+  };
+  std::size_t threads =
+      std::min(refreshThreads_, (names.size() + kRefreshBatch - 1) / kRefreshBatch);
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::jthread> pool_threads;
+    pool_threads.reserve(threads - 1);
+    for (std::size_t t = 1; t < threads; ++t)
+      pool_threads.emplace_back(worker);
+    worker();
+  }  // jthreads join here
+
+  pool.volumes.clear();
+  pool.unreadable.clear();
+  pool.volumes.reserve(slots.size());
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    auto& slot = slots[i];
+    if (slot.error) {
+      pool.unreadable.emplace_back(slot.vol.target.path, std::move(*slot.error));
+    } else if (slot.outcome == ProbeOutcome::Volume) {
+      pool.volumes.push_back(std::move(slot.vol));
+    }
+  }
+
+  TRY_ASSIGN(auto fsStat, ctx_.fs.statfs(path));
+  // libvirt counts the blocks free to root (f_bfree) as available.
+  pool.def.capacity = fsStat.capacity;
+  pool.def.available = fsStat.free;
+  pool.def.allocation = fsStat.capacity - fsStat.free;
+  return ok();
+}
+
+Result<bool> DirBackend::checkPool(const PoolRuntime& pool) {
+  return ctx_.fs.exists(pool.def.target.path);
+}
+
+Result<void> DirBackend::buildPool(PoolRuntime& pool, unsigned flags) {
+  using namespace driver::build_pool;
+  TRY(checkFlags(flags, kOverwrite | kNoOverwrite, "virStorageBackendFileSystemBuild"));
+  if ((flags & kOverwrite) && (flags & kNoOverwrite)) {
+    return makeError(ErrorCode::InvalidArg, ErrorDomain::Storage,
+                     "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and "
+                     "'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are mutually exclusive");
+  }
+  const std::string& path = pool.def.target.path;
+  if (path.empty() || path[0] != '/') {
+    return makeError(ErrorCode::InvalidArg, ErrorDomain::Storage,
+                     "target path '" + path + "' is not absolute");
+  }
+  const std::string parent = directoryOf(path);
+  if (parent != "/")
+    TRY(ctx_.fs.makeDirectories(parent, 0755));
+
+  const auto& perms = pool.def.target.perms;
+  const bool existed = ctx_.fs.exists(path);
+  if (!existed) {
+    auto made = ctx_.fs.makeDirectory(path, perms.mode.value_or(kDefaultPoolMode));
+    if (!made && !ctx_.fs.exists(path)) {
+      return reword(std::move(made).error(), "cannot create directory", "cannot create path");
+    }
+  } else {
+    TRY_ASSIGN(auto st, ctx_.fs.stat(path));
+    if (!st.isDirectory) {
+      return systemError(ErrorDomain::Storage, ENOTDIR, "cannot create path '" + path + "'");
+    }
+    if (perms.mode)
+      TRY(ctx_.fs.chmod(path, *perms.mode));
+  }
+  auto uid = ownerId(perms.uid);
+  auto gid = ownerId(perms.gid);
+  if (uid || gid)
+    TRY(ctx_.fs.chown(path, uid, gid));
+  return ok();
+}
+
+Result<void> DirBackend::startPool(PoolRuntime& pool) {
+  TRY_ASSIGN(bool present, checkPool(pool));
+  if (!present) {
+    return makeError(
+        ErrorCode::OperationInvalid, ErrorDomain::Storage,
+        "cannot open directory '" + pool.def.target.path + "': No such file or directory");
+  }
+  return ok();
+}
+
+Result<void> DirBackend::deletePool(PoolRuntime& pool, unsigned flags) {
+  TRY(checkFlags(flags, 0, "virStorageBackendFileSystemDelete"));
+  const std::string& path = pool.def.target.path;
+  auto removed = ctx_.fs.removeDirectory(path);
+  if (!removed) {
+    return reword(std::move(removed).error(), "cannot remove directory '" + path + "'",
+                  "failed to remove pool '" + path + "'");
+  }
+  return ok();
+}
+
+}  // namespace dir
+}  // namespace virtus::storage

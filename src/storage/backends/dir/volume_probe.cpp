@@ -1,0 +1,141 @@
+#include "storage/backends/dir/volume_probe.h"
+
+#include "storage/formats/image_format.h"
+#include "storage/formats/image_probe.h"
+
+namespace virtus::storage::dir {
+
+namespace {
+
+model::Timestamp toTimestamp(const os::FileTime& t) {
+  return model::Timestamp{t.sec, t.nsec};
+}
+
+// Why an open failed, found without errno: entries that vanished (a race with a delete),
+// dangling or looping symlinks and special files are not volumes (libvirt skips them too).
+bool isSkippable(os::FileSystem& fs, const std::string& path) {
+  auto l = fs.lstat(path);
+  if (!l)
+    return true;  // vanished
+  if (l->isSymlink)
+    return !fs.stat(path).has_value();
+  return !(l->isRegular || l->isDirectory || l->isBlockDevice);
+}
+
+void fillFromStat(const os::FileStat& st, model::VolDef& vol) {
+  vol.capacity = st.size;
+  vol.hasCapacity = true;
+  vol.allocation = st.allocated;
+  vol.hasAllocation = true;
+  vol.physical = st.size;
+  vol.target.perms.mode = st.mode & 0777;
+  vol.target.perms.uid = st.uid;
+  vol.target.perms.gid = st.gid;
+  model::StorageTimestamps ts;
+  ts.atime = toTimestamp(st.atime);
+  if (st.btime)
+    ts.btime = toTimestamp(*st.btime);
+  ts.ctime = toTimestamp(st.ctime);
+  ts.mtime = toTimestamp(st.mtime);
+  vol.target.timestamps = ts;
+}
+
+void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::VolDef& vol) {
+  using formats::ImageFormat;
+  vol.capacity = info.virtualSize;
+  vol.target.format = std::string(formats::imageFormatName(info.format));
+  vol.target.encryption.reset();
+  if (info.format == ImageFormat::Luks) {
+    // A LUKS container is a raw volume that is encrypted, as libvirt presents it.
+    vol.target.format = "raw";
+    model::StorageEncryption enc;
+    enc.format = "luks";
+    vol.target.encryption = enc;
+  } else if (info.encrypted) {
+    model::StorageEncryption enc;
+    enc.format = info.encryptionFormat.empty() ? "qcow" : info.encryptionFormat;
+    vol.target.encryption = enc;
+  }
+  vol.target.compat = info.compat;
+  vol.target.lazyRefcounts = info.lazyRefcounts;
+  vol.target.hasFeatures = info.format == ImageFormat::Qcow2 && info.compat == "1.1";
+  if (info.format == ImageFormat::Qcow2 && info.clusterSize > 0) {
+    vol.target.clusterSize = info.clusterSize;
+  } else {
+    vol.target.clusterSize.reset();
+  }
+  vol.backingStore.reset();
+  if (info.backingPath && !info.backingPath->empty()) {
+    model::VolBackingStore backing;
+    backing.path = resolveRelativeTo(directoryOf(vol.target.path), *info.backingPath);
+    if (info.backingFormat) {
+      backing.format = std::string(formats::imageFormatName(*info.backingFormat));
+    }
+    // Permissions of a backing file that is reachable; unknown otherwise (as libvirt).
+    if (auto st = fs.stat(backing.path)) {
+      backing.perms.mode = st->mode & 0777;
+      backing.perms.uid = st->uid;
+      backing.perms.gid = st->gid;
+    }
+    vol.backingStore = std::move(backing);
+  }
+}
+
+}  // namespace
+
+std::string directoryOf(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos)
+    return ".";
+  if (slash == 0)
+    return "/";
+  return path.substr(0, slash);
+}
+
+std::string resolveRelativeTo(const std::string& dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || path.find("://") != std::string::npos ||
+      path.rfind("json:", 0) == 0) {
+    return path;
+  }
+  return dir == "/" ? "/" + path : dir + "/" + path;
+}
+
+Result<ProbeOutcome> probeVolumeFile(os::FileSystem& fs, model::VolDef& vol) {
+  const std::string& path = vol.target.path;
+  auto opened = fs.open(path, os::OpenMode::Read);
+  if (!opened) {
+    if (isSkippable(fs, path))
+      return ProbeOutcome::Skipped;
+    return std::move(opened).error();
+  }
+  os::File& file = **opened;
+  TRY_ASSIGN(auto st, file.stat());
+  if (!st.isRegular && !st.isDirectory && !st.isBlockDevice)
+    return ProbeOutcome::Skipped;
+  fillFromStat(st, vol);
+  if (st.isDirectory) {
+    vol.type = model::VolType::Dir;
+    vol.target.format = "dir";
+    return ProbeOutcome::Volume;
+  }
+  vol.type = st.isBlockDevice ? model::VolType::Block : model::VolType::File;
+  auto info = formats::probeImage(st.size, [&file](std::uint64_t offset, std::span<char> buf) {
+    return file.readAt(offset, buf);
+  });
+  if (!info)
+    return std::move(info).error();
+  fillFromImage(fs, *info, vol);
+  return ProbeOutcome::Volume;
+}
+
+Result<ProbeOutcome> probePoolEntry(os::FileSystem& fs, const std::string& poolPath,
+                                    const std::string& name, model::VolDef& vol) {
+  vol = model::VolDef{};
+  vol.name = name;
+  vol.target.path = poolPath == "/" ? "/" + name : poolPath + "/" + name;
+  vol.key = vol.target.path;
+  vol.type = model::VolType::File;
+  return probeVolumeFile(fs, vol);
+}
+
+}  // namespace virtus::storage::dir

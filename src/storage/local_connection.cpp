@@ -1,0 +1,57 @@
+#include "storage/local_connection.h"
+
+#include "os/clock.h"
+#include "os/linux_command_runner.h"
+#include "os/linux_file_system.h"
+#include "storage/backend_registry.h"
+#include "storage/pool_manager.h"
+
+namespace virtus::storage {
+
+namespace {
+
+class LocalConnectionImpl final : public LocalConnection {
+ public:
+  explicit LocalConnectionImpl(const LocalConnectionOptions& options)
+      : commands_(options.commandTimeout),
+        context_{commands_, fs_, clock_},
+        manager_(makeRegistry(), context_, options.paths) {
+    problems_ = manager_.loadState(options.autostart);
+  }
+
+  driver::StorageDriver& storage() override { return manager_; }
+  std::string uri() const override {
+    const auto& paths = manager_.paths();
+    if (!paths.root.empty()) return "virtus:///embed?root=" + paths.root;
+    return "virtus:///embed";
+  }
+  const std::vector<Error>& startupProblems() const override { return problems_; }
+
+ private:
+  static BackendRegistry makeRegistry() {
+    BackendRegistry registry;
+    registerStorageBackends(registry);
+    return registry;
+  }
+
+  os::LinuxCommandRunner commands_;
+  os::LinuxFileSystem fs_;
+  os::SystemClock clock_;
+  BackendContext context_;
+  PoolManager manager_;
+  std::vector<Error> problems_;
+};
+
+}  // namespace
+
+std::unique_ptr<LocalConnection> openLocalConnection(const LocalConnectionOptions& options) {
+  return std::make_unique<LocalConnectionImpl>(options);
+}
+
+std::unique_ptr<LocalConnection> openLocalConnection(const os::RootPaths& paths) {
+  LocalConnectionOptions options;
+  options.paths = paths;
+  return openLocalConnection(options);
+}
+
+}  // namespace virtus::storage

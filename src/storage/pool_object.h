@@ -1,0 +1,59 @@
+// One pool as the manager keeps it (libvirt's virStoragePoolObj): its definitions, state,
+// volumes and job counters. Plain data guarded by the manager's table mutex: every field is
+// read and written only with that mutex held.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/error.h"
+#include "model/storage/pool_def.h"
+#include "model/storage/vol_def.h"
+
+namespace virtus::storage {
+
+struct VolumeObject {
+  model::VolDef def;
+  bool building = false;  // buildVol / buildVolFrom is creating its storage
+  int inUse = 0;          // wipe, upload, download, or the source of a clone
+};
+using VolumeObjectPtr = std::shared_ptr<VolumeObject>;
+
+struct PoolObject {
+  // The live definition while active (with refresh's capacity figures), the persistent
+  // configuration otherwise.
+  model::PoolDef def;
+  // A definition saved while the pool was active; it replaces `def` when the pool stops.
+  std::optional<model::PoolDef> newDef;
+  bool persistent = false;  // has a config file
+  bool autostart = false;
+  bool active = false;
+  // Dropped from the table (undefined, or a transient pool stopped) while a caller still
+  // held it: that caller must not touch it any more.
+  bool removed = false;
+
+  // Jobs (see pool_job.h). An exclusive job changes the pool's state (start, build,
+  // refresh, stop, delete); asynchronous jobs work on volumes.
+  bool exclusiveJob = false;
+  int asyncJobs = 0;
+
+  std::vector<VolumeObjectPtr> volumes;
+  std::vector<std::pair<std::string, Error>> unreadable;
+
+  VolumeObjectPtr findVolumeByName(std::string_view name) const;
+  VolumeObjectPtr findVolumeByKey(std::string_view key) const;
+  VolumeObjectPtr findVolumeByPath(std::string_view path) const;
+  void removeVolume(const VolumeObjectPtr& vol);
+  // The definition a new config file or `--inactive` shows.
+  const model::PoolDef& configDef() const { return newDef ? *newDef : def; }
+  // After the pool stopped: switch to the pending config (libvirt's
+  // virStoragePoolUpdateInactive). Returns false when the pool is transient and must go.
+  bool updateInactive();
+};
+using PoolObjectPtr = std::shared_ptr<PoolObject>;
+
+}  // namespace virtus::storage
