@@ -1,0 +1,28 @@
+// The whole client behind main(): global options, every command group, CLI11 parsing, and
+// virsh's conventions for output and exit status. main() supplies the host pieces, tests
+// supply fakes.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cli_context.h"
+
+namespace virtus::cli {
+
+struct CliHost {
+  std::ostream& out;
+  std::ostream& err;
+  os::FileSystem& fs;
+  bool stdoutIsTerminal = false;
+  // The connection for `--root DIR` (nullopt: the default root), opened when a command
+  // first needs it.
+  std::function<Result<driver::ConnectionPtr>(const std::optional<std::string>& root)> open;
+};
+
+// args without the program name. Returns the exit status: 0 on success, 1 on any error.
+int runCli(const std::vector<std::string>& args, CliHost& host);
+
+}  // namespace virtus::cli

@@ -1,0 +1,43 @@
+// The --json views of pool-list, pool-info, vol-list and vol-info (schemas in docs/cli.md).
+// Pure: the commands gather the data, these functions shape it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "driver/storage_driver.h"
+
+namespace virtus::cli {
+
+// virsh's words for states and volume types ("running", "file" …).
+std::string_view poolStateName(driver::PoolState state);
+std::string_view volTypeName(model::VolType type);
+
+struct PoolSummary {
+  std::string name;
+  Uuid uuid;
+  std::string type;  // "dir", "logical" …; empty when unknown
+  bool active = false;
+  bool persistent = false;
+  bool autostart = false;
+  driver::PoolInfo info;
+};
+
+struct VolSummary {
+  std::string name;
+  std::string pool;
+  std::string key;
+  std::string path;
+  driver::VolInfo info;
+};
+
+// {"name", "uuid", "type", "state", "active", "persistent", "autostart",
+//  "capacity", "allocation", "available"}; sizes in bytes, null unless running/degraded.
+nlohmann::json poolJson(const PoolSummary& pool);
+// {"name", "pool", "key", "path", "type", "capacity", "allocation"}; with physical=true
+// the second size is named "physical" (vol-info --physical).
+nlohmann::json volJson(const VolSummary& vol, bool physical = false);
+
+}  // namespace virtus::cli

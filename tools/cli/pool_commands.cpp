@@ -1,0 +1,328 @@
+// Pool lifecycle and inspection commands: pool-define, pool-create, pool-build,
+// pool-start, pool-refresh, pool-info, pool-dumpxml, pool-destroy, pool-delete,
+// pool-undefine, pool-autostart, pool-name, pool-uuid.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <ostream>
+
+#include "cli/cli_context.h"
+#include "cli/command_support.h"
+#include "cli/json_output.h"
+#include "cli/lookup.h"
+#include "cli/pool_define_as.h"
+#include "cli/pool_summary.h"
+#include "common/units.h"
+#include "driver/storage_flags.h"
+
+namespace virtus::cli {
+
+namespace {
+
+// virsh's "%-15s %s" info lines.
+std::string infoLine(std::string_view label, std::string_view value) {
+  std::string line(label);
+  if (line.size() < 15) line.append(15 - line.size(), ' ');
+  line += ' ';
+  line += value;
+  line += '\n';
+  return line;
+}
+
+struct FileOptions {
+  std::string file;
+  bool validate = false;
+  BuildOptions build;
+};
+
+bool poolDefine(CliContext& ctx, const FileOptions& o) {
+  auto xml = readDefinitionFile(ctx, o.file);
+  if (!xml) return false;
+  auto* storage = ctx.storage();
+  if (!storage) return false;
+  auto pool = storage->definePool(*xml, o.validate ? driver::define_pool::kValidate : 0);
+  if (!pool) return ctx.fail("Failed to define pool from " + o.file, pool.error());
+  ctx.printExtra("Pool " + pool->name + " defined from " + o.file + "\n");
+  return true;
+}
+
+bool poolCreate(CliContext& ctx, const FileOptions& o) {
+  auto flags = o.build.createFlags(ctx);
+  if (!flags) return false;
+  auto xml = readDefinitionFile(ctx, o.file);
+  if (!xml) return false;
+  auto* storage = ctx.storage();
+  if (!storage) return false;
+  auto pool = storage->createPool(*xml, *flags);
+  if (!pool) return ctx.fail("Failed to create pool from " + o.file, pool.error());
+  ctx.printExtra("Pool " + pool->name + " created from " + o.file + "\n");
+  return true;
+}
+
+struct PoolOptions {
+  std::string pool;
+  bool flagA = false;  // --bytes, --inactive, --disable, --overwrite: per command
+  bool flagB = false;  // --json, --no-overwrite
+  BuildOptions build;
+};
+
+// Runs `fn` on the named pool; reports lookup failures.
+template <class Fn>
+bool withPool(CliContext& ctx, const std::string& text, Fn&& fn, unsigned how = by::kAny) {
+  auto* storage = ctx.storage();
+  if (!storage) return false;
+  auto pool = findPool(ctx, *storage, text, how);
+  if (!pool) return false;
+  return fn(*storage, *pool);
+}
+
+// The simple "do X, print 'Pool NAME Xed'" commands.
+using PoolAction = Result<void> (*)(driver::StorageDriver&, const driver::PoolHandle&,
+                                    const PoolOptions&);
+
+bool simplePoolCommand(CliContext& ctx, const PoolOptions& o, PoolAction action,
+                       std::string_view failVerb, std::string_view doneText) {
+  return withPool(ctx, o.pool, [&](driver::StorageDriver& s, const driver::PoolHandle& p) {
+    auto done = action(s, p, o);
+    if (!done) {
+      return ctx.fail("Failed to " + std::string(failVerb) + " pool " + o.pool, done.error());
+    }
+    ctx.printExtra("Pool " + o.pool + " " + std::string(doneText) + "\n");
+    return true;
+  });
+}
+
+bool poolInfo(CliContext& ctx, const PoolOptions& o) {
+  const bool bytes = o.flagA, json = o.flagB;
+  if (json) ctx.suppressTrailingNewline();
+  return withPool(ctx, o.pool, [&](driver::StorageDriver& s, const driver::PoolHandle& p) {
+    auto summary = gatherPoolSummary(s, p);
+    if (json) {
+      if (!summary) {
+        ctx.reportError(summary.error());
+        return false;
+      }
+      ctx.out() << poolJson(*summary).dump(2) << '\n';
+      return true;
+    }
+    std::string text = infoLine("Name:", p.name) + infoLine("UUID:", p.uuid.str());
+    if (!summary) {
+      ctx.out() << text;
+      ctx.reportError(summary.error());
+      return false;
+    }
+    const auto& info = summary->info;
+    text += infoLine("State:", poolStateName(info.state));
+    text += infoLine("Persistent:", summary->persistent ? "yes" : "no");
+    text += infoLine("Autostart:", summary->autostart ? "yes" : "no");
+    if (info.state == driver::PoolState::Running || info.state == driver::PoolState::Degraded) {
+      auto size = [&](std::uint64_t v) {
+        return bytes ? std::to_string(v) : prettyCapacity(v);
+      };
+      text += infoLine("Capacity:", size(info.capacity));
+      text += infoLine("Allocation:", size(info.allocation));
+      text += infoLine("Available:", size(info.available));
+    }
+    ctx.out() << text;
+    return true;
+  });
+}
+
+bool poolDumpXml(CliContext& ctx, const PoolOptions& o) {
+  return withPool(ctx, o.pool, [&](driver::StorageDriver& s, const driver::PoolHandle& p) {
+    auto xml = s.poolXml(p, o.flagA ? driver::xml_flags::kInactive : 0);
+    if (!xml) {
+      ctx.reportError(xml.error());
+      return false;
+    }
+    ctx.out() << *xml;
+    if (!xml->empty() && xml->back() != '\n') ctx.out() << '\n';
+    return true;
+  });
+}
+
+bool poolAutostart(CliContext& ctx, const PoolOptions& o) {
+  const bool enable = !o.flagA;
+  return withPool(ctx, o.pool, [&](driver::StorageDriver& s, const driver::PoolHandle& p) {
+    auto done = s.setPoolAutostart(p, enable);
+    if (!done) {
+      return ctx.fail(enable ? "failed to mark pool " + o.pool + " as autostarted"
+                             : "failed to unmark pool " + o.pool + " as autostarted",
+                      done.error());
+    }
+    ctx.printExtra("Pool " + o.pool + (enable ? " marked" : " unmarked") +
+                   " as autostarted\n");
+    return true;
+  });
+}
+
+CLI::App* poolCommand(CLI::App& app, const char* name, const char* help, PoolOptions& o) {
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_option("pool,--pool", o.pool, "pool name or uuid")->required();
+  return cmd;
+}
+
+template <class Fn>
+void onRun(CLI::App* cmd, CliContext& ctx, std::shared_ptr<PoolOptions> o, Fn fn) {
+  cmd->callback([&ctx, o, fn] { setResult(ctx, fn(ctx, *o)); });
+}
+
+}  // namespace
+
+void addPoolCommands(CLI::App& app, CliContext& ctx) {
+  {
+    auto o = std::make_shared<FileOptions>();
+    auto* cmd = app.add_subcommand("pool-define", "define (but don't start) a pool from an XML file");
+    cmd->add_option("file,--file", o->file, "file containing an XML pool description")
+        ->required();
+    cmd->add_flag("--validate", o->validate, "validate the XML against the schema");
+    cmd->callback([&ctx, o] { setResult(ctx, poolDefine(ctx, *o)); });
+  }
+  {
+    auto o = std::make_shared<FileOptions>();
+    auto* cmd = app.add_subcommand("pool-create", "create a pool from an XML file");
+    cmd->add_option("file,--file", o->file, "file containing an XML pool description")
+        ->required();
+    o->build.addTo(cmd);
+    cmd->callback([&ctx, o] { setResult(ctx, poolCreate(ctx, *o)); });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-build", "build a pool", *o);
+    cmd->add_flag("--no-overwrite", o->flagB, "do not overwrite any existing data");
+    cmd->add_flag("--overwrite", o->flagA, "overwrite any existing data");
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      if (p.flagA && p.flagB) {
+        c.error("Options --overwrite and --no-overwrite are mutually exclusive");
+        return false;
+      }
+      return simplePoolCommand(
+          c, p,
+          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions& q) {
+            unsigned flags = 0;
+            if (q.flagA) flags |= driver::build_pool::kOverwrite;
+            if (q.flagB) flags |= driver::build_pool::kNoOverwrite;
+            return s.buildPool(h, flags);
+          },
+          "build", "built");
+    });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-start", "start a (previously defined) inactive pool", *o);
+    o->build.addTo(cmd);
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      if (!p.build.createFlags(c)) return false;
+      return simplePoolCommand(
+          c, p,
+          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions& q) {
+            unsigned flags = 0;
+            if (q.build.build) flags |= driver::create_pool::kWithBuild;
+            if (q.build.overwrite) flags |= driver::create_pool::kWithBuildOverwrite;
+            if (q.build.noOverwrite) flags |= driver::create_pool::kWithBuildNoOverwrite;
+            return s.startPool(h, flags);
+          },
+          "start", "started");
+    });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-refresh", "refresh a pool", *o);
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      return simplePoolCommand(
+          c, p,
+          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+            return s.refreshPool(h, 0);
+          },
+          "refresh", "refreshed");
+    });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-destroy", "destroy (stop) a pool", *o);
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      return simplePoolCommand(
+          c, p,
+          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+            return s.destroyPool(h);
+          },
+          "destroy", "destroyed");
+    });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-delete", "delete a pool", *o);
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      return simplePoolCommand(
+          c, p,
+          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+            return s.deletePool(h, 0);
+          },
+          "delete", "deleted");
+    });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-undefine", "undefine an inactive pool", *o);
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      return simplePoolCommand(
+          c, p,
+          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+            return s.undefinePool(h);
+          },
+          "undefine", "has been undefined");
+    });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-info", "storage pool information", *o);
+    cmd->add_flag("--bytes", o->flagA, "Return pool info in bytes");
+    cmd->add_flag("--json", o->flagB, "print the information as a JSON object (Virtus)");
+    onRun(cmd, ctx, o, poolInfo);
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-dumpxml", "pool information in XML", *o);
+    cmd->add_flag("--inactive", o->flagA, "show inactive defined XML");
+    onRun(cmd, ctx, o, poolDumpXml);
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = poolCommand(app, "pool-autostart", "autostart a pool", *o);
+    cmd->add_flag("--disable", o->flagA, "disable autostarting");
+    onRun(cmd, ctx, o, poolAutostart);
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = app.add_subcommand("pool-name", "convert a pool UUID to pool name");
+    cmd->add_option("pool,--pool", o->pool, "pool uuid")->required();
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      return withPool(
+          c, p.pool,
+          [&](driver::StorageDriver&, const driver::PoolHandle& h) {
+            c.out() << h.name << '\n';
+            return true;
+          },
+          by::kUuid);
+    });
+  }
+  {
+    auto o = std::make_shared<PoolOptions>();
+    auto* cmd = app.add_subcommand("pool-uuid", "convert a pool name to pool UUID");
+    cmd->add_option("pool,--pool", o->pool, "pool name")->required();
+    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
+      return withPool(
+          c, p.pool,
+          [&](driver::StorageDriver&, const driver::PoolHandle& h) {
+            c.out() << h.uuid.str() << '\n';
+            return true;
+          },
+          by::kName);
+    });
+  }
+  addPoolDefineAsCommands(app, ctx);
+  addPoolListCommand(app, ctx);
+  addPoolEditCommand(app, ctx);
+}
+
+}  // namespace virtus::cli
