@@ -268,13 +268,21 @@ TEST_F(PoolManagerTest, ListFilters) {
   EXPECT_FALSE(m->listAllPools(1u << 20));
 }
 
-TEST_F(PoolManagerTest, MissingBackend) {
+TEST_F(PoolManagerTest, TypeWithoutBackendCanBeDefinedButNotStarted) {
   BackendRegistry empty;
   PoolManager m(empty, context_, paths_);
-  auto r = m.definePool(poolXml("p", kUuidA), 0);
+  auto handle = m.definePool(poolXml("p", kUuidA), 0);
+  ASSERT_TRUE(handle) << handle.error().text();
+  auto info = m.poolInfo(*handle);
+  ASSERT_TRUE(info) << info.error().text();
+  EXPECT_EQ(info->state, driver::PoolState::Inactive);
+  EXPECT_TRUE(m.poolXml(*handle, 0));
+  auto r = m.startPool(*handle, 0);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::InternalError);
   EXPECT_EQ(r.error().message, "missing backend for pool type 0 (dir)");
+  EXPECT_FALSE(m.createPool(poolXml("q", kUuidB), 0));
+  EXPECT_TRUE(m.undefinePool(*handle));
 }
 
 }  // namespace
