@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo check clean
+.PHONY: all deps configure build demo check bench clean
 
 all: build
 
@@ -20,6 +20,11 @@ demo: build
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# Virtus and libvirtd side by side (docs/benchmarks.md); e.g. BENCH_ARGS="--out bench.json".
+bench: configure
+	cmake --build $(BUILD) --target virtus-bench -j $(JOBS)
+	./bench/run.sh --bin $(BUILD)/bin/virtus-bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,121 @@
+#!/bin/bash
+# The storage benchmark, Virtus and libvirtd side by side in one run (`make bench`).
+#
+# Generates one directory of volumes, runs libvirtd_bench.py (a private session libvirtd) and
+# virtus-bench (the in-process Virtus driver) on it one after the other, and prints a table
+# of both with their ratio. Every step has a time limit; processes and temp directories are
+# removed on exit, also on Ctrl-C.
+set -euo pipefail
+
+usage() {
+  cat <<EOF
+usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--bin PATH]
+          [--build DIR] [--user NAME] [--timeout S]
+  --volumes N   volumes in the pool, half raw, half qcow2 (default 10000)
+  --creates M   qcow2 volumes created then deleted (default 500)
+  --repeat K    warm refreshes; the median and min are reported (default 10)
+  --rounds R    run the two sides R times, alternating; report medians over rounds (default 1)
+  --out FILE    also write the combined results as JSON to FILE
+  --bin PATH    the virtus-bench binary (default: BUILD/bin/virtus-bench, built if missing)
+  --build DIR   the build directory used to build virtus-bench (default: build)
+  --user NAME   the unprivileged user libvirtd runs as when this runs as root (default nobody)
+  --timeout S   time limit of each side (default 1800)
+EOF
+}
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+PY=/usr/bin/python3 # Debian's python3-libvirt is importable only from this interpreter
+VOLUMES=10000
+CREATES=500
+REPEAT=10
+ROUNDS=1
+OUT=
+BIN=
+BUILD=build
+USER_NAME=nobody
+SIDE_TIMEOUT=1800
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --volumes) VOLUMES=$2; shift 2 ;;
+    --creates) CREATES=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --bin) BIN=$2; shift 2 ;;
+    --build) BUILD=$2; shift 2 ;;
+    --user) USER_NAME=$2; shift 2 ;;
+    --timeout) SIDE_TIMEOUT=$2; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "$0: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+case "$BUILD" in /*) ;; *) BUILD="$SRC/$BUILD" ;; esac
+[ -n "$BIN" ] || BIN="$BUILD/bin/virtus-bench"
+
+WORK=
+CHILD=
+cleanup() {
+  if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then
+    kill -TERM "$CHILD" 2>/dev/null || true
+    # The sides stop their own daemons on SIGTERM; give them a bounded moment.
+    for _ in $(seq 1 100); do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$CHILD" 2>/dev/null || true
+  fi
+  [ -z "$WORK" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Runs one step in the background under timeout(1) so that the trap above can stop it.
+bounded() {
+  local seconds=$1
+  shift
+  timeout --kill-after=10 "$seconds" "$@" &
+  CHILD=$!
+  local rc=0
+  wait "$CHILD" || rc=$?
+  CHILD=
+  return $rc
+}
+
+if [ ! -x "$BIN" ]; then
+  echo "== building virtus-bench in $BUILD (Release)"
+  bounded 3600 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  bounded 3600 cmake --build "$BUILD" --target virtus-bench -j "$(nproc)"
+fi
+[ -x "$BIN" ] || { echo "$0: '$BIN' is missing" >&2; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/virtus-bench.XXXXXX")
+# libvirtd runs as an unprivileged user: it must reach the data directory.
+chmod 755 "$WORK"
+DATA="$WORK/pool"
+# The sides' own temp directories (libvirtd's home, Virtus's root) go under WORK too, so that
+# the trap removes them even when a side is killed.
+export TMPDIR="$WORK"
+
+echo "== generating $VOLUMES volumes (half raw sparse 1 GiB, half qcow2)"
+start=$(date +%s%N)
+bounded 1800 "$PY" "$SRC/bench/libvirtd_bench.py" --populate-only "$DATA" --volumes "$VOLUMES"
+if [ "$(id -u)" -eq 0 ]; then chown "$USER_NAME" "$DATA"; fi
+echo "   done in $((($(date +%s%N) - start) / 1000000)) ms"
+
+COMMON=(--dir "$DATA" --volumes "$VOLUMES" --creates "$CREATES" --repeat "$REPEAT" --json)
+
+LIBVIRTD_USER=$([ "$(id -u)" -eq 0 ] && echo "$USER_NAME" || id -un)
+REPORT=(--volumes "$VOLUMES" --creates "$CREATES" --repeat "$REPEAT")
+# Alternating the sides round by round spreads changes in the machine's load over both.
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round/$ROUNDS: libvirtd (session daemon as '$LIBVIRTD_USER')"
+  bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/libvirtd_bench.py" "${COMMON[@]}" --user "$USER_NAME" \
+    >"$WORK/libvirtd.$round.json" || { echo "$0: the libvirtd side failed" >&2; exit 1; }
+  echo "== round $round/$ROUNDS: virtus (in-process driver)"
+  bounded "$SIDE_TIMEOUT" "$BIN" "${COMMON[@]}" >"$WORK/virtus.$round.json" ||
+    { echo "$0: the virtus side failed" >&2; exit 1; }
+  REPORT+=(--libvirtd "$WORK/libvirtd.$round.json" --virtus "$WORK/virtus.$round.json")
+done
+
+echo
+[ -z "$OUT" ] || REPORT+=(--out "$OUT")
+"$PY" "$SRC/bench/report.py" "${REPORT[@]}"
