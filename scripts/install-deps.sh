@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   cmake g++ make pkg-config
-  libpugixml-dev nlohmann-json3-dev libcli11-dev
+  libpugixml-dev libxml2-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
   # tests: image tools, libvirt's schemas and clients as the reference, pytest
   qemu-utils libxml2-utils python3-pytest

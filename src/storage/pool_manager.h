@@ -87,6 +87,10 @@ class PoolManager final : public driver::StorageDriver {
 
  private:
   using Lock = std::unique_lock<std::mutex>;
+  struct PoolRef {
+    PoolObjectPtr pool;
+    StorageBackend* backend = nullptr;
+  };
   struct VolRef {
     PoolObjectPtr pool;
     VolumeObjectPtr vol;
@@ -100,10 +104,23 @@ class PoolManager final : public driver::StorageDriver {
   Result<PoolObjectPtr> poolOfHandle(const driver::PoolHandle& handle) const;
   // Same, after waiting out any exclusive job on it.
   Result<PoolObjectPtr> idlePoolOfHandle(Lock& lock, const driver::PoolHandle& handle);
+  // Same, with its backend, for an exclusive job that needs the pool active (or, with
+  // `active` false, inactive) and without asynchronous jobs: destroy, refresh, delete.
+  Result<PoolRef> idlePoolForJob(Lock& lock, const driver::PoolHandle& handle, bool active);
   // libvirt's virStorageVolDefFromVol: active pool by name, then the volume; with
   // `waitIdle`, after the pool's exclusive job ended.
   Result<VolRef> volOfHandle(Lock& lock, const driver::VolHandle& handle, bool waitIdle);
+  // volOfHandle for an operation on the volume's storage: refuses a volume being built
+  // and, unless `allowInUse`, one that another operation is using.
+  Result<VolRef> volForJob(Lock& lock, const driver::VolHandle& handle, bool allowInUse);
+  // Runs a backend call on one volume under an asynchronous job (pool_manager_volumes.cpp).
+  template <class Work, class Apply>
+  Result<void> runVolumeJob(Lock& lock, const VolRef& ref, Work&& work, Apply&& apply);
+  // libvirt's "pool 'x' is already defined with uuid …" / "… already exists with uuid …".
+  Result<void> checkNameAndUuidLocked(const model::PoolDef& def) const;
   void removePoolLocked(const PoolObjectPtr& pool);
+  // The pool stopped: it takes its pending config, or leaves the table if transient.
+  void markInactiveLocked(const PoolObjectPtr& pool);
   static PoolRuntime runtimeOf(const PoolObject& pool);
   static void adoptRuntime(PoolObject& pool, PoolRuntime&& runtime);
   // Build (optionally), start, save state, refresh; the caller holds an exclusive job.

@@ -64,6 +64,38 @@ TEST_F(PoolManagerJobsTest, BuildingVolumeBlocksConflictsButNotReaders) {
   EXPECT_TRUE(m->destroyPool(p));
 }
 
+// The backend's createVol may touch storage (the dir backend stats the target): it runs
+// without the table lock, with the new name already reserved.
+TEST_F(PoolManagerJobsTest, BackendCreateVolRunsWithoutTheLock) {
+  auto m = makeManager();
+  storage_.pools = {"/fake/p"};
+  auto p = *m->definePool(poolXml("p", kUuidA), 0);
+  ASSERT_TRUE(m->startPool(p, 0));
+
+  storage_.createVolGate.arm();
+  auto creating = std::async(std::launch::async, [&] { return m->createVol(p, volXml("new"), 0); });
+  storage_.createVolGate.waitEntered();
+  auto reads = std::async(std::launch::async, [&] {
+    EXPECT_TRUE(m->poolInfo(p));
+    EXPECT_TRUE(m->listAllPools(0));
+    EXPECT_EQ(m->listAllVolumes(p, 0)->size(), 1u);
+    return true;
+  });
+  const bool readersWaited = reads.wait_for(5s) != std::future_status::ready;
+  // A second creation of the same name is refused at once: the name is taken.
+  auto again = std::async(std::launch::async, [&] { return m->createVol(p, volXml("new"), 0); });
+  const bool secondWaited = again.wait_for(5s) != std::future_status::ready;
+  storage_.createVolGate.release();
+  ASSERT_FALSE(readersWaited);
+  ASSERT_FALSE(secondWaited);
+  auto second = again.get();
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::StorageVolExist);
+  auto created = creating.get();
+  ASSERT_TRUE(created) << created.error().text();
+  EXPECT_EQ(created->key, "/fake/p/new");
+}
+
 TEST_F(PoolManagerJobsTest, VolumeInUseDuringWipe) {
   auto m = makeManager();
   storage_.pools = {"/fake/p"};

@@ -63,7 +63,7 @@ struct FakeStorage {
   std::map<std::string, std::map<std::string, model::VolDef>> volumes;
   std::map<std::string, Error> failures;  // operation name -> error to return (once)
   std::vector<std::string> calls;         // "startPool p", "buildVol p/v" ...
-  Gate buildVolGate, wipeGate, refreshGate;
+  Gate createVolGate, buildVolGate, wipeGate, refreshGate;
   std::uint64_t capacity = 1000000;
 
   std::optional<Error> takeFailure(const std::string& op) {
@@ -133,6 +133,7 @@ class FakeBackend final : public StorageBackend {
     return ok();
   }
   Result<void> createVol(PoolRuntime& pool, model::VolDef& vol) override {
+    s_.createVolGate.pass();
     std::lock_guard lock(s_.m);
     TRY(step("createVol", pool.def.name + "/" + vol.name));
     vol.target.path = pool.def.target.path + "/" + vol.name;

@@ -68,4 +68,14 @@ std::optional<std::string> readDefinitionFile(CliContext& ctx, const std::string
   return std::move(content).value();
 }
 
+bool printDocument(CliContext& ctx, const Result<std::string>& text) {
+  if (!text) {
+    ctx.reportError(text.error());
+    return false;
+  }
+  ctx.out() << *text;
+  if (!text->empty() && text->back() != '\n') ctx.out() << '\n';
+  return true;
+}
+
 }  // namespace virtus::cli

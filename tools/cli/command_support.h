@@ -47,4 +47,8 @@ Result<std::uint64_t> parseVolSizeText(std::string_view text);
 // The whole of a definition file, or the read error reported.
 std::optional<std::string> readDefinitionFile(CliContext& ctx, const std::string& path);
 
+// Prints a document (XML, a command line) as the dump commands do: ended by a newline when
+// it has none (nothing when empty). Reports the error instead when there is one.
+bool printDocument(CliContext& ctx, const Result<std::string>& text);
+
 }  // namespace virtus::cli

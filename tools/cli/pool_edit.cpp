@@ -77,11 +77,8 @@ bool poolEdit(CliContext& ctx, const EditOptions& o) {
     ctx.reportError(edited.error());
     return false;
   }
-  auto changed = ctx.fs().readFile(path);
-  if (!changed) {
-    ctx.reportError(changed.error());
-    return false;
-  }
+  auto changed = readDefinitionFile(ctx, path);
+  if (!changed) return false;
   if (*changed == *xml) {
     ctx.printExtra("Pool " + pool->name + " XML configuration not changed.\n");
     return true;

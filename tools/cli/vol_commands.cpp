@@ -212,14 +212,7 @@ void addVolCommands(CLI::App& app, CliContext& ctx) {
     auto* cmd = volCommand(app, "vol-dumpxml", "vol information in XML", *o);
     onRun(cmd, ctx, o, [](CliContext& c, const VolOptions& p) {
       return withVol(c, p, [&](driver::StorageDriver& s, const driver::VolHandle& v) {
-        auto xml = s.volXml(v, 0);
-        if (!xml) {
-          c.reportError(xml.error());
-          return false;
-        }
-        c.out() << *xml;
-        if (!xml->empty() && xml->back() != '\n') c.out() << '\n';
-        return true;
+        return printDocument(c, s.volXml(v, 0));
       });
     });
   }

@@ -52,13 +52,17 @@ struct XmlOptions {
   bool noCapacity = false;
 };
 
-bool printResult(CliContext& ctx, const Result<std::string>& text) {
-  if (!text) {
-    ctx.reportError(text.error());
-    return false;
-  }
-  ctx.out() << *text;
-  return true;
+// `virtus xml NAME FILE`: prints what `format` makes of the pool definition in FILE.
+void addPoolFileCommand(CLI::App* xml, CliContext& ctx, const char* name, const char* help,
+                        Result<std::string> (*format)(std::string_view)) {
+  auto o = std::make_shared<XmlOptions>();
+  auto* cmd = xml->add_subcommand(name, help);
+  cmd->add_option("file", o->first, "pool XML file")->required();
+  cmd->callback([&ctx, o, format] {
+    ctx.suppressTrailingNewline();
+    auto text = readDefinitionFile(ctx, o->first);
+    setResult(ctx, text && printDocument(ctx, format(*text)));
+  });
 }
 
 }  // namespace
@@ -66,16 +70,8 @@ bool printResult(CliContext& ctx, const Result<std::string>& text) {
 void addXmlCommands(CLI::App& app, CliContext& ctx) {
   auto* xml = app.add_subcommand("xml", "format definitions and show pool commands offline (Virtus)");
   xml->require_subcommand(1);
-  {
-    auto o = std::make_shared<XmlOptions>();
-    auto* cmd = xml->add_subcommand("pool", "parse a pool definition and print it as libvirt formats it");
-    cmd->add_option("file", o->first, "pool XML file")->required();
-    cmd->callback([&ctx, o] {
-      ctx.suppressTrailingNewline();
-      auto text = readDefinitionFile(ctx, o->first);
-      setResult(ctx, text && printResult(ctx, formatPoolText(*text)));
-    });
-  }
+  addPoolFileCommand(xml, ctx, "pool", "parse a pool definition and print it as libvirt formats it",
+                     formatPoolText);
   {
     auto o = std::make_shared<XmlOptions>();
     auto* cmd = xml->add_subcommand("vol", "parse a volume definition in a pool and print it");
@@ -87,22 +83,11 @@ void addXmlCommands(CLI::App& app, CliContext& ctx) {
       auto pool = readDefinitionFile(ctx, o->first);
       if (!pool) return setResult(ctx, false);
       auto vol = readDefinitionFile(ctx, o->second);
-      setResult(ctx, vol && printResult(ctx, formatVolText(*pool, *vol, o->noCapacity)));
+      setResult(ctx, vol && printDocument(ctx, formatVolText(*pool, *vol, o->noCapacity)));
     });
   }
-  {
-    auto o = std::make_shared<XmlOptions>();
-    auto* cmd = xml->add_subcommand("pool-argv", "print the command that starts the pool");
-    cmd->add_option("file", o->first, "pool XML file")->required();
-    cmd->callback([&ctx, o] {
-      ctx.suppressTrailingNewline();
-      auto text = readDefinitionFile(ctx, o->first);
-      if (!text) return setResult(ctx, false);
-      auto argv = poolStartArgvText(*text);
-      if (argv && !argv->empty() && argv->back() != '\n') argv.value() += '\n';
-      setResult(ctx, printResult(ctx, argv));
-    });
-  }
+  addPoolFileCommand(xml, ctx, "pool-argv", "print the command that starts the pool",
+                     poolStartArgvText);
 }
 
 }  // namespace virtus::cli

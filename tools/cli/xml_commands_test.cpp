@@ -2,43 +2,26 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "support/fixtures.h"
 
 namespace virtus::cli {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+std::string slurp(const std::string& relative) {
+  return fixtures::readFile(fixtures::fixturePath(relative));
 }
 
 std::vector<std::vector<std::string>> tsv(const std::string& name) {
-  std::ifstream in(std::string(VIRTUS_FIXTURES_DIR) + "/" + name);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cells;
-    std::stringstream ls(line);
-    std::string cell;
-    while (std::getline(ls, cell, '\t')) cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
+  return fixtures::readTsv(fixtures::fixturePath(name));
 }
-
-const std::string kDir = VIRTUS_FIXTURES_DIR;
 
 TEST(XmlCommands, PoolFixtures) {
   auto rows = tsv("pool-xml2xml.tsv");
   ASSERT_FALSE(rows.empty());
   for (const auto& r : rows) {
-    auto out = formatPoolText(slurp(kDir + "/storagepool/in/" + r[0] + ".xml"));
+    auto out = formatPoolText(slurp("storagepool/in/" + r[0] + ".xml"));
     ASSERT_TRUE(out) << r[0] << ": " << out.error().text();
-    EXPECT_EQ(*out, slurp(kDir + "/storagepool/out/" + r[0] + ".xml")) << r[0];
+    EXPECT_EQ(*out, slurp("storagepool/out/" + r[0] + ".xml")) << r[0];
   }
 }
 
@@ -47,30 +30,26 @@ TEST(XmlCommands, VolFixtures) {
   ASSERT_FALSE(rows.empty());
   for (const auto& r : rows) {
     ASSERT_GE(r.size(), 3u);
-    auto out = formatVolText(slurp(kDir + "/storagepool/in/" + r[0] + ".xml"),
-                             slurp(kDir + "/storagevol/in/" + r[1] + ".xml"),
+    auto out = formatVolText(slurp("storagepool/in/" + r[0] + ".xml"),
+                             slurp("storagevol/in/" + r[1] + ".xml"),
                              r[2] == "no-capacity");
     ASSERT_TRUE(out) << r[1] << ": " << out.error().text();
-    EXPECT_EQ(*out, slurp(kDir + "/storagevol/out/" + r[1] + ".xml")) << r[1];
+    EXPECT_EQ(*out, slurp("storagevol/out/" + r[1] + ".xml")) << r[1];
   }
 }
 
 TEST(XmlCommands, ArgvFixtures) {
-  auto rows = tsv("pool-xml2argv.tsv");
-  ASSERT_FALSE(rows.empty());
-  for (const auto& r : rows) {
-    auto out = poolStartArgvText(slurp(kDir + "/storagepool/in/" + r[0] + ".xml"));
-    ASSERT_TRUE(out) << r[0] << ": " << out.error().text();
-    auto expected = slurp(kDir + "/poolargv/" + r[1]);
-    if (!expected.empty() && expected.back() == '\n') expected.pop_back();
-    std::string got = *out;
-    if (!got.empty() && got.back() == '\n') got.pop_back();
-    EXPECT_EQ(got, expected) << r[0];
+  auto cases = fixtures::poolArgvCases();
+  ASSERT_FALSE(cases.empty());
+  for (const auto& c : cases) {
+    auto out = poolStartArgvText(c.xml);
+    ASSERT_TRUE(out) << c.name << ": " << out.error().text();
+    EXPECT_EQ(fixtures::withoutFinalNewline(*out), c.argv) << c.name;
   }
 }
 
 TEST(XmlCommands, DirPoolHasNoStartCommand) {
-  auto out = poolStartArgvText(slurp(kDir + "/storagepool/in/pool-dir.xml"));
+  auto out = poolStartArgvText(slurp("storagepool/in/pool-dir.xml"));
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().message, "storage pool type 'dir' has no start command");
 }

@@ -1,7 +1,6 @@
 #include "model/storage/pool_xml.h"
 
-#include <cerrno>
-#include <cstdlib>
+#include <functional>
 
 #include "model/storage/pool_type_name.h"
 #include "model/storage/pool_type_traits.h"
@@ -10,7 +9,6 @@
 #include "model/storage/storage_auth_xml.h"
 #include "model/storage/storage_perms_xml.h"
 #include "model/storage/storage_xml_props.h"
-#include "model/xml/xml_reader.h"
 #include "model/xml/xml_writer.h"
 
 namespace virtus::model {
@@ -19,11 +17,8 @@ namespace {
 
 constexpr std::string_view kDocName = "storage_pool_definition";
 
-Error xmlError(std::string message) {
-  return makeError(ErrorCode::XmlError, ErrorDomain::Storage, std::move(message));
-}
 Error unsupported(std::string message) {
-  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Storage, std::move(message));
+  return storageError(ErrorCode::ConfigUnsupported, std::move(message));
 }
 
 // ---- namespaces (pugixml has none: prefixes are resolved by hand) ----
@@ -50,57 +45,62 @@ bool isElement(pugi::xml_node node, std::string_view uri, std::string_view local
   return name == local && namespaceOf(node, prefix) == uri;
 }
 
-Result<void> parseFsNamespace(pugi::xml_node root, std::string_view uri, PoolDef& def) {
+// Calls `read` on every <uri:option> of every <uri:list> under the root, in order.
+Result<void> forEachNamespaceOption(pugi::xml_node root, std::string_view uri,
+                                    std::string_view list,
+                                    const std::function<Result<void>(pugi::xml_node)>& read) {
   for (pugi::xml_node opts : root.children()) {
-    if (!isElement(opts, uri, "mount_opts"))
+    if (!isElement(opts, uri, list))
       continue;
     for (pugi::xml_node option : opts.children()) {
-      if (!isElement(option, uri, "option"))
-        continue;
-      auto name = propString(option, "name");
-      if (!name)
-        return xmlError("no fs mount option name specified");
-      def.mountOpts.push_back(*name);
+      if (isElement(option, uri, "option"))
+        TRY(read(option));
     }
   }
   return ok();
 }
 
+Result<void> parseFsNamespace(pugi::xml_node root, std::string_view uri, PoolDef& def) {
+  return forEachNamespaceOption(root, uri, "mount_opts",
+                                [&](pugi::xml_node option) -> Result<void> {
+                                  auto name = attrValue(option, "name");
+                                  if (!name)
+                                    return storageXmlError("no fs mount option name specified");
+                                  def.mountOpts.push_back(*name);
+                                  return ok();
+                                });
+}
+
 Result<void> parseRbdNamespace(pugi::xml_node root, std::string_view uri, PoolDef& def) {
-  for (pugi::xml_node opts : root.children()) {
-    if (!isElement(opts, uri, "config_opts"))
-      continue;
-    for (pugi::xml_node option : opts.children()) {
-      if (!isElement(option, uri, "option"))
-        continue;
-      auto name = propString(option, "name");
-      if (!name)
-        return xmlError("no rbd option name specified");
-      if (name->empty())
-        return xmlError("empty rbd option name specified");
-      auto value = propString(option, "value");
-      if (!value)
-        return xmlError("no rbd option value specified for name '" + *name + "'");
-      if (value->empty()) {
-        return xmlError("empty rbd option value specified for name '" + *name + "'");
-      }
-      def.rbdConfigOpts.emplace_back(*name, *value);
-    }
-  }
-  return ok();
+  return forEachNamespaceOption(
+      root, uri, "config_opts", [&](pugi::xml_node option) -> Result<void> {
+        auto name = attrValue(option, "name");
+        if (!name)
+          return storageXmlError("no rbd option name specified");
+        if (name->empty())
+          return storageXmlError("empty rbd option name specified");
+        auto value = attrValue(option, "value");
+        if (!value)
+          return storageXmlError("no rbd option value specified for name '" + *name + "'");
+        if (value->empty()) {
+          return storageXmlError("empty rbd option value specified for name '" + *name + "'");
+        }
+        def.rbdConfigOpts.emplace_back(*name, *value);
+        return ok();
+      });
 }
 
 // ---- <source> ----
 
 Result<void> parseSource(pugi::xml_node node, const PoolTypeTraits& traits, PoolDef& def) {
   PoolSource& source = def.source;
-  source.name = xpathChildString(node, "name").value_or("");
+  source.name = xpathString(node, "name").value_or("");
   if (traits.requiresSourceName && source.name.empty()) {
-    return xmlError("element 'name' is mandatory for RBD pool");
+    return storageXmlError("element 'name' is mandatory for RBD pool");
   }
 
   if (!traits.sourceFormats.empty()) {
-    auto format = xpathAttrString(node.child("format"), "type");
+    auto format = xpathString(node.child("format"), "@type");
     if (!format) {
       source.format = std::string(traits.defaultSourceFormat);
     } else if (poolSourceFormatIndex(traits, *format) < 0) {
@@ -111,9 +111,9 @@ Result<void> parseSource(pugi::xml_node node, const PoolTypeTraits& traits, Pool
   }
 
   for (pugi::xml_node host : node.children("host")) {
-    auto name = propString(host, "name");
+    auto name = attrValue(host, "name");
     if (!name)
-      return xmlError("missing storage pool host name");
+      return storageXmlError("missing storage pool host name");
     TRY_ASSIGN(auto port, propInt(host, "port"));
     PoolSourceHost parsed;
     parsed.name = *name;
@@ -122,19 +122,19 @@ Result<void> parseSource(pugi::xml_node node, const PoolTypeTraits& traits, Pool
     source.hosts.push_back(std::move(parsed));
   }
 
-  source.initiatorIqn = xpathAttrString(node.child("initiator").child("iqn"), "name").value_or("");
+  source.initiatorIqn = xpathString(node.child("initiator").child("iqn"), "@name").value_or("");
 
   for (pugi::xml_node device : node.children("device")) {
-    auto path = propString(device, "path");
+    auto path = attrValue(device, "path");
     if (!path)
-      return xmlError("missing storage pool source device path");
+      return storageXmlError("missing storage pool source device path");
     PoolSourceDevice parsed;
     parsed.path = *path;
     TRY_ASSIGN(parsed.partSeparator, propTristateBool(device, "part_separator"));
     source.devices.push_back(std::move(parsed));
   }
 
-  if (auto dir = xpathAttrString(node.child("dir"), "path"))
+  if (auto dir = xpathString(node.child("dir"), "@path"))
     source.dir = sanitizePath(*dir);
   if (source.dir.empty() && traits.dirDefaultsToRoot)
     source.dir = "/";
@@ -151,22 +151,19 @@ Result<void> parseSource(pugi::xml_node node, const PoolTypeTraits& traits, Pool
     source.authSecretType = std::move(parsed.secretType);
   }
 
-  if (auto ver = xpathAttrString(node.child("protocol"), "ver")) {
+  if (auto ver = xpathString(node.child("protocol"), "@ver")) {
     source.protocolVer = 0u;
     TRY(checkPoolProtocolVer(def));
-    errno = 0;
-    char* end = nullptr;
-    unsigned long long value = std::strtoull(ver->c_str(), &end, 0);
-    if ((*ver)[0] == '-' || errno != 0 || *end != '\0' || value > 0xffffffffull) {
-      return xmlError("storage pool protocol ver '" + *ver + "' is malformed");
-    }
-    source.protocolVer = static_cast<unsigned>(value);
-    if (value == 0)
+    auto value = parseUIntPositive(*ver, 0);  // virStrToLong_uip, any base
+    if (!value)
+      return storageXmlError("storage pool protocol ver '" + *ver + "' is malformed");
+    source.protocolVer = *value;
+    if (*value == 0)
       source.protocolVer.reset();  // libvirt treats 0 as "not set"
   }
 
-  source.vendor = xpathAttrString(node.child("vendor"), "name").value_or("");
-  source.product = xpathAttrString(node.child("product"), "name").value_or("");
+  source.vendor = xpathString(node.child("vendor"), "@name").value_or("");
+  source.product = xpathString(node.child("product"), "@name").value_or("");
   return ok();
 }
 
@@ -264,10 +261,9 @@ Result<PoolDef> parsePoolXml(std::string_view xml) {
   TRY_ASSIGN(pugi::xml_document doc, parseDocument(xml));
   pugi::xml_node root = doc.document_element();
 
-  auto typeName = propString(root, "type");
+  auto typeName = attrValue(root, "type");
   if (!typeName) {
-    return makeError(ErrorCode::XmlError, ErrorDomain::Xml,
-                     "Missing required attribute 'type' in element 'pool'");
+    return missingAttr(root, "type");
   }
   auto type = poolTypeFromName(*typeName);
   if (!type)
@@ -283,15 +279,15 @@ Result<PoolDef> parsePoolXml(std::string_view xml) {
     def.source.format = std::string(traits.defaultSourceFormat);
   }
 
-  def.name = xpathChildString(root, "name").value_or("");
+  def.name = xpathString(root, "name").value_or("");
   if (def.name.empty() && traits.sourceName)
     def.name = def.source.name;
   TRY(checkPoolName(def.name));
 
-  if (auto uuid = xpathChildString(root, "uuid")) {
+  if (auto uuid = xpathString(root, "uuid")) {
     auto parsed = Uuid::parse(*uuid);
     if (!parsed)
-      return xmlError("malformed uuid element");
+      return storageXmlError("malformed uuid element");
     def.uuid = *parsed;
   } else {
     def.uuid = Uuid::generate();
@@ -316,9 +312,9 @@ Result<PoolDef> parsePoolXml(std::string_view xml) {
         path = "/dev/zvol/" + def.source.name;
         break;
       default: {
-        auto xmlPath = xpathChildString(root.child("target"), "path");
+        auto xmlPath = xpathString(root.child("target"), "path");
         if (!xmlPath)
-          return xmlError("missing storage pool target path");
+          return storageXmlError("missing storage pool target path");
         path = *xmlPath;
       }
     }
@@ -328,7 +324,7 @@ Result<PoolDef> parsePoolXml(std::string_view xml) {
 
   TRY(checkPoolInitiator(def));
 
-  if (auto allocation = xpathAttrString(root.child("refresh").child("volume"), "allocation")) {
+  if (auto allocation = xpathString(root.child("refresh").child("volume"), "@allocation")) {
     if (*allocation == "default") {
       def.refreshVolumeAllocation = RefreshAllocation::Default;
     } else if (*allocation == "capacity") {

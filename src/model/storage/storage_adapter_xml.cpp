@@ -9,10 +9,6 @@
 namespace virtus::model {
 
 namespace {
-Error xmlError(std::string message) {
-  return makeError(ErrorCode::XmlError, ErrorDomain::Storage, std::move(message));
-}
-
 std::string hex(unsigned value) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%x", value);
@@ -21,10 +17,10 @@ std::string hex(unsigned value) {
 
 Result<PciAddress> parsePciAddress(pugi::xml_node node) {
   PciAddress addr;
-  TRY_ASSIGN(auto domain, propUInt(node, "domain"));
-  TRY_ASSIGN(auto bus, propUInt(node, "bus"));
-  TRY_ASSIGN(auto slot, propUInt(node, "slot"));
-  TRY_ASSIGN(auto function, propUInt(node, "function"));
+  TRY_ASSIGN(auto domain, propUInt(node, "domain", 0));
+  TRY_ASSIGN(auto bus, propUInt(node, "bus", 0));
+  TRY_ASSIGN(auto slot, propUInt(node, "slot", 0));
+  TRY_ASSIGN(auto function, propUInt(node, "function", 0));
   addr.domain = domain.value_or(0);
   addr.bus = bus.value_or(0);
   addr.slot = slot.value_or(0);
@@ -50,20 +46,20 @@ Result<PciAddress> parsePciAddress(pugi::xml_node node) {
 }
 
 Result<void> parseScsiHost(pugi::xml_node node, StorageAdapter& adapter) {
-  adapter.name = propString(node, "name").value_or("");
+  adapter.name = attrValue(node, "name").value_or("");
   pugi::xml_node parentaddr = node.child("parentaddr");
   if (!parentaddr)
     return ok();
   pugi::xml_node address = parentaddr.child("address");
   if (!address)
-    return xmlError("Missing scsi_host PCI address element");
+    return storageXmlError("Missing scsi_host PCI address element");
   adapter.hasParentAddr = true;
   TRY_ASSIGN(adapter.parentAddr, parsePciAddress(address));
-  auto uniqueId = xpathAttrString(parentaddr, "unique_id");
+  auto uniqueId = xpathString(parentaddr, "@unique_id");
   char* end = nullptr;
   long value = uniqueId ? std::strtol(uniqueId->c_str(), &end, 10) : -1;
   if (!uniqueId || *end != '\0' || value < 0 || value > 0x7fffffff) {
-    return xmlError("Missing or invalid scsi adapter 'unique_id' value");
+    return storageXmlError("Missing or invalid scsi adapter 'unique_id' value");
   }
   adapter.uniqueId = static_cast<std::uint32_t>(value);
   return ok();
@@ -71,12 +67,12 @@ Result<void> parseScsiHost(pugi::xml_node node, StorageAdapter& adapter) {
 
 Result<void> parseFcHost(pugi::xml_node node, StorageAdapter& adapter) {
   TRY_ASSIGN(adapter.managed, propTristateBool(node, "managed"));
-  adapter.parent = propString(node, "parent").value_or("");
-  adapter.parentWwnn = propString(node, "parent_wwnn").value_or("");
-  adapter.parentWwpn = propString(node, "parent_wwpn").value_or("");
-  adapter.parentFabricWwn = propString(node, "parent_fabric_wwn").value_or("");
-  adapter.wwpn = propString(node, "wwpn").value_or("");
-  adapter.wwnn = propString(node, "wwnn").value_or("");
+  adapter.parent = attrValue(node, "parent").value_or("");
+  adapter.parentWwnn = attrValue(node, "parent_wwnn").value_or("");
+  adapter.parentWwpn = attrValue(node, "parent_wwpn").value_or("");
+  adapter.parentFabricWwn = attrValue(node, "parent_fabric_wwn").value_or("");
+  adapter.wwpn = attrValue(node, "wwpn").value_or("");
+  adapter.wwnn = attrValue(node, "wwnn").value_or("");
   return ok();
 }
 
@@ -102,17 +98,17 @@ bool isValidWwn(std::string_view wwn) {
 
 Result<StorageAdapter> parseStorageAdapter(pugi::xml_node node) {
   StorageAdapter adapter;
-  auto type = propString(node, "type");
+  auto type = attrValue(node, "type");
   if (!type) {
     // The form from before the type attribute: a scsi_host name alone.
     if (node.attribute("wwnn") || node.attribute("wwpn") || node.attribute("parent")) {
-      return xmlError(
+      return storageXmlError(
           "Use of 'wwnn', 'wwpn', and 'parent' attributes requires use of the adapter 'type'");
     }
     if (node.child("parentaddr")) {
-      return xmlError("Use of 'parentaddr' element requires use of the adapter 'type'");
+      return storageXmlError("Use of 'parentaddr' element requires use of the adapter 'type'");
     }
-    if (auto name = propString(node, "name")) {
+    if (auto name = attrValue(node, "name")) {
       adapter.type = StorageAdapter::Type::ScsiHost;
       adapter.name = *name;
     }
@@ -133,20 +129,20 @@ Result<StorageAdapter> parseStorageAdapter(pugi::xml_node node) {
 Result<void> validateStorageAdapter(const StorageAdapter& adapter) {
   switch (adapter.type) {
     case StorageAdapter::Type::None:
-      return xmlError("missing storage pool source adapter");
+      return storageXmlError("missing storage pool source adapter");
     case StorageAdapter::Type::FcHost:
       if (adapter.wwnn.empty() || adapter.wwpn.empty()) {
-        return xmlError("'wwnn' and 'wwpn' must be specified for adapter type 'fchost'");
+        return storageXmlError("'wwnn' and 'wwpn' must be specified for adapter type 'fchost'");
       }
       TRY(checkWwn(adapter.wwnn));
       TRY(checkWwn(adapter.wwpn));
       if (!adapter.parentWwnn.empty() && adapter.parentWwpn.empty()) {
-        return xmlError("when providing parent_wwnn='" + adapter.parentWwnn +
-                        "', the parent_wwpn must also be provided");
+        return storageXmlError("when providing parent_wwnn='" + adapter.parentWwnn +
+                               "', the parent_wwpn must also be provided");
       }
       if (adapter.parentWwnn.empty() && !adapter.parentWwpn.empty()) {
-        return xmlError("when providing parent_wwpn='" + adapter.parentWwpn +
-                        "', the parent_wwnn must also be provided");
+        return storageXmlError("when providing parent_wwpn='" + adapter.parentWwpn +
+                               "', the parent_wwnn must also be provided");
       }
       if (!adapter.parentWwnn.empty())
         TRY(checkWwn(adapter.parentWwnn));
@@ -157,10 +153,12 @@ Result<void> validateStorageAdapter(const StorageAdapter& adapter) {
       return ok();
     case StorageAdapter::Type::ScsiHost:
       if (adapter.name.empty() && !adapter.hasParentAddr) {
-        return xmlError("Either 'name' or 'parent' must be specified for the 'scsi_host' adapter");
+        return storageXmlError(
+            "Either 'name' or 'parent' must be specified for the 'scsi_host' adapter");
       }
       if (!adapter.name.empty() && adapter.hasParentAddr) {
-        return xmlError("Both 'name' and 'parent' cannot be specified for the 'scsi_host' adapter");
+        return storageXmlError(
+            "Both 'name' and 'parent' cannot be specified for the 'scsi_host' adapter");
       }
       return ok();
   }

@@ -4,42 +4,35 @@
 
 namespace virtus::model {
 
-namespace {
-Error xmlError(std::string message) {
-  return makeError(ErrorCode::XmlError, ErrorDomain::Storage, std::move(message));
-}
-}  // namespace
-
 Result<ParsedStorageAuth> parseStorageAuth(pugi::xml_node node) {
   ParsedStorageAuth parsed;
-  auto username = xpathAttrString(node, "username");
+  auto username = xpathString(node, "@username");
   if (!username)
-    return xmlError("missing username for auth");
+    return storageXmlError("missing username for auth");
   parsed.auth.username = *username;
 
-  if (auto type = xpathAttrString(node, "type")) {
+  if (auto type = xpathString(node, "@type")) {
     if (*type != "chap" && *type != "ceph") {
-      return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Storage,
-                       "unknown auth type '" + *type + "'");
+      return storageError(ErrorCode::ConfigUnsupported, "unknown auth type '" + *type + "'");
     }
     parsed.auth.type = *type;
   }
 
   pugi::xml_node secret = node.child("secret");
   if (!secret)
-    return xmlError("Missing <secret> element in auth");
-  parsed.secretType = propString(secret, "type").value_or("");
+    return storageXmlError("Missing <secret> element in auth");
+  parsed.secretType = attrValue(secret, "type").value_or("");
 
-  auto uuid = propString(secret, "uuid");
-  auto usage = propString(secret, "usage");
+  auto uuid = attrValue(secret, "uuid");
+  auto usage = attrValue(secret, "usage");
   if (!uuid && !usage)
-    return xmlError("missing secret uuid or usage attribute");
+    return storageXmlError("missing secret uuid or usage attribute");
   if (uuid && usage)
-    return xmlError("either secret uuid or usage expected");
+    return storageXmlError("either secret uuid or usage expected");
   if (uuid) {
     auto parsedUuid = Uuid::parse(*uuid);
     if (!parsedUuid)
-      return xmlError("invalid secret uuid '" + *uuid + "'");
+      return storageXmlError("invalid secret uuid '" + *uuid + "'");
     parsed.auth.secret.uuid = *parsedUuid;
   } else {
     parsed.auth.secret.usage = *usage;

@@ -3,7 +3,7 @@
 #include <array>
 #include <string_view>
 
-#include "model/storage/xpath_lite.h"
+#include "model/storage/storage_xml_props.h"
 
 namespace virtus::model {
 
@@ -22,20 +22,11 @@ bool contains(const std::array<std::string_view, N>& names, std::string_view val
   return false;
 }
 
-Error storageError(ErrorCode code, std::string message) {
-  return makeError(code, ErrorDomain::Storage, std::move(message));
-}
-
-// libvirt's generic attribute helpers (virXMLProp*) report from the XML domain.
-Error propError(std::string message) {
-  return makeError(ErrorCode::XmlError, ErrorDomain::Xml, std::move(message));
-}
-
 Result<EncryptionSecret> parseSecret(pugi::xml_node node) {
   EncryptionSecret secret;
   auto type = xpathString(node, "@type");
   if (!type)
-    return storageError(ErrorCode::XmlError, "unknown volume encryption secret type");
+    return storageXmlError("unknown volume encryption secret type");
   if (*type != "passphrase") {
     return storageError(ErrorCode::ConfigUnsupported,
                         "unknown volume encryption secret type " + *type);
@@ -48,18 +39,13 @@ Result<EncryptionSecret> parseSecret(pugi::xml_node node) {
 Result<void> parseCipher(pugi::xml_node node, StorageEncryption& enc) {
   pugi::xml_attribute name = node.attribute("name");
   if (!name)
-    return storageError(ErrorCode::XmlError, "cipher info missing 'name' attribute");
-  pugi::xml_attribute size = node.attribute("size");
-  if (!size)
-    return propError("Missing required attribute 'size' in element 'cipher'");
-  auto value = parseUIntPositive(size.value());
-  if (!value) {
-    return propError("Invalid value for attribute 'size' in element 'cipher': '" +
-                     std::string(size.value()) + "'. Expected non-negative integer value");
-  }
+    return storageXmlError("cipher info missing 'name' attribute");
+  if (!node.attribute("size"))
+    return missingAttr(node, "size");
+  TRY_ASSIGN(auto size, propUInt(node, "size", 10));
   enc.hasCipher = true;
   enc.cipherName = name.value();
-  enc.cipherSize = *value;
+  enc.cipherSize = *size;
   if (pugi::xml_attribute mode = node.attribute("mode")) {
     enc.hasCipherMode = true;
     enc.cipherMode = mode.value();
@@ -73,11 +59,11 @@ Result<void> parseCipher(pugi::xml_node node, StorageEncryption& enc) {
 
 Result<void> parseIvgen(pugi::xml_node node, StorageEncryption& enc) {
   if (!enc.hasCipher) {
-    return storageError(ErrorCode::XmlError, "ivgen element found, but cipher is missing");
+    return storageXmlError("ivgen element found, but cipher is missing");
   }
   pugi::xml_attribute name = node.attribute("name");
   if (!name)
-    return storageError(ErrorCode::XmlError, "missing ivgen info name string");
+    return storageXmlError("missing ivgen info name string");
   enc.hasIvgen = true;
   enc.ivgenName = name.value();
   if (pugi::xml_attribute hash = node.attribute("hash")) {
@@ -130,7 +116,7 @@ Result<StorageEncryption> parseStorageEncryption(pugi::xml_node node) {
   StorageEncryption enc;
   auto format = xpathString(node, "@format");
   if (!format)
-    return storageError(ErrorCode::XmlError, "unknown volume encryption format");
+    return storageXmlError("unknown volume encryption format");
   if (!contains(kFormats, *format)) {
     return storageError(ErrorCode::ConfigUnsupported,
                         "unknown volume encryption format type " + *format);
@@ -138,8 +124,7 @@ Result<StorageEncryption> parseStorageEncryption(pugi::xml_node node) {
   enc.format = *format;
   if (pugi::xml_attribute engine = node.attribute("engine")) {
     if (!contains(kEngines, engine.value())) {
-      return propError("Invalid value for attribute 'engine' in element 'encryption': '" +
-                       std::string(engine.value()) + "'.");
+      return invalidAttrValue(node, "engine", engine.value());
     }
     enc.engine = engine.value();
   }

@@ -2,13 +2,21 @@
 
 #include <cstdio>
 
-#include "model/xml/xml_reader.h"
+#include "model/storage/storage_xml_props.h"
 
 namespace virtus::model {
 
 namespace {
-Error xmlError(std::string message) {
-  return makeError(ErrorCode::XmlError, ErrorDomain::Storage, std::move(message));
+// <owner> / <group>: a number that fits uid_t / gid_t; -1 (or no element) leaves it unset.
+Result<void> parseId(pugi::xml_node node, const char* child, std::optional<std::int64_t>& out) {
+  auto text = childText(node, child);
+  if (!text) return ok();
+  auto value = parseSigned(*text);
+  if (!value || *value < -1 || *value > 0xFFFFFFFFll) {
+    return storageXmlError("malformed " + std::string(child) + " element");
+  }
+  if (*value != -1) out = *value;
+  return ok();
 }
 }  // namespace
 
@@ -24,20 +32,12 @@ Result<StoragePerms> parseStoragePerms(pugi::xml_node node) {
     bool octal = !digits.empty() && digits.find_first_not_of("01234567") == std::string::npos;
     std::uint64_t value = octal ? std::stoull(digits.substr(0, 12), nullptr, 8) : 0;
     if (!octal || digits.size() > 12 || (value & ~0777ull) != 0) {
-      return xmlError("malformed octal mode");
+      return storageXmlError("malformed octal mode");
     }
     perms.mode = static_cast<std::uint32_t>(value);
   }
-  if (auto owner = childText(node, "owner")) {
-    auto value = parseSigned(*owner);
-    if (!value || *value < -1 || *value > 0xFFFFFFFFll) return xmlError("malformed owner element");
-    if (*value != -1) perms.uid = *value;
-  }
-  if (auto group = childText(node, "group")) {
-    auto value = parseSigned(*group);
-    if (!value || *value < -1 || *value > 0xFFFFFFFFll) return xmlError("malformed group element");
-    if (*value != -1) perms.gid = *value;
-  }
+  TRY(parseId(node, "owner", perms.uid));
+  TRY(parseId(node, "group", perms.gid));
   if (auto label = childText(node, "label")) perms.label = *label;
   return perms;
 }

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "model/xml/xml_reader.h"
+#include "model/storage/storage_xml_props.h"
 
 namespace virtus::model {
 
@@ -21,7 +21,7 @@ std::optional<Timestamp> parseTimestamp(std::string_view text) {
   if (secPart.empty() || !digitsOnly(secPart) || !digitsOnly(nsecPart) || nsecPart.size() > 9) {
     return std::nullopt;
   }
-  auto sec = parseUnsigned(secPart);
+  auto sec = parseULongLongPositive(secPart);
   if (!sec || *sec > static_cast<std::uint64_t>(INT64_MAX))
     return std::nullopt;
   std::int64_t nsec = 0;
@@ -57,8 +57,7 @@ Result<StorageTimestamps> parseStorageTimestamps(pugi::xml_node node) {
       continue;
     auto ts = parseTimestamp(*text);
     if (!ts) {
-      return makeError(ErrorCode::XmlError, ErrorDomain::Storage,
-                       "malformed timestamp '" + *text + "' in element '" + field.name + "'");
+      return storageXmlError("malformed timestamp '" + *text + "' in element '" + field.name + "'");
     }
     out.*field.member = *ts;
   }

@@ -1,5 +1,5 @@
 // Helpers shared by the volume XML tests: reading fixture files, a PoolDef carrying only
-// the type of a pool file, and schema validation with xmllint.
+// the type of a pool file, and validation against libvirt's storagevol.rng.
 #pragma once
 
 #include <optional>
@@ -12,9 +12,8 @@ namespace virtus::model::testing {
 std::string readTextFile(const std::string& path);
 // The pool type named by <pool type='…'> in `path`; nullopt when unreadable or unknown.
 std::optional<PoolDef> poolWithTypeOf(const std::string& path);
-// Writes `xml` to a fresh temporary directory and runs
-// `xmllint --noout --relaxng <libvirt schema dir>/storagevol.rng`; empty when valid,
-// otherwise xmllint's complaint.
+// Validates `xml` against libvirt's storagevol.rng (model/xml/schema_validator.h); empty
+// when valid, otherwise the validator's error.
 std::string storageVolSchemaErrors(const std::string& xml);
 
 }  // namespace virtus::model::testing

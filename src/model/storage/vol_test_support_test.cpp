@@ -3,24 +3,15 @@
 #include "model/storage/vol_test_support.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <pugixml.hpp>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "model/storage/pool_type_name.h"
+#include "model/xml/schema_validator.h"
 
 namespace virtus::model::testing {
-
-namespace {
-// Where Debian's libvirt-daemon-driver packages install libvirt's RelaxNG schemas.
-constexpr const char* kSchemaDir = "/usr/share/libvirt/schemas";
-}  // namespace
 
 std::string readTextFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,29 +34,12 @@ std::optional<PoolDef> poolWithTypeOf(const std::string& path) {
 }
 
 std::string storageVolSchemaErrors(const std::string& xml) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "volxml-XXXXXX").string();
-  if (!mkdtemp(tmpl.data()))
-    return "cannot create a temporary directory";
-  std::filesystem::path dir(tmpl);
-  std::filesystem::path file = dir / "volume.xml";
-  {
-    std::ofstream out(file, std::ios::binary);
-    out << xml;
-  }
-  std::string command = std::string("xmllint --noout --relaxng ") + kSchemaDir +
-                        "/storagevol.rng '" + file.string() + "' 2>&1";
-  std::string output;
-  int status = -1;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    std::array<char, 512> buf;
-    while (std::fgets(buf.data(), buf.size(), pipe))
-      output += buf.data();
-    status = pclose(pipe);
-  }
-  std::filesystem::remove_all(dir);
-  if (status == 0)
-    return "";
-  return output.empty() ? "xmllint failed to run" : output;
+  // Compiled once for all cases; validation does not change it.
+  static const Result<SchemaValidator> schema = SchemaValidator::load("storagevol.rng");
+  if (!schema)
+    return schema.error().text();
+  auto valid = schema->validate(xml);
+  return valid ? "" : valid.error().text();
 }
 
 TEST(VolTestSupport, SchemaValidationRejectsInvalidVolume) {

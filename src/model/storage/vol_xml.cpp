@@ -8,9 +8,8 @@
 #include "model/storage/storage_encryption_xml.h"
 #include "model/storage/storage_perms_xml.h"
 #include "model/storage/storage_timestamps_xml.h"
+#include "model/storage/storage_xml_props.h"
 #include "model/storage/vol_format_names.h"
-#include "model/storage/xpath_lite.h"
-#include "model/xml/xml_reader.h"
 #include "model/xml/xml_writer.h"
 
 namespace virtus::model {
@@ -20,15 +19,11 @@ namespace {
 constexpr std::array<std::string_view, 6> kVolTypeNames = {"file",    "block",  "dir",
                                                            "network", "netdir", "ploop"};
 
-Error storageError(ErrorCode code, std::string message) {
-  return makeError(code, ErrorDomain::Storage, std::move(message));
-}
-
 // virStorageSize: a non-negative decimal, then scaled; files cannot exceed off_t.
 Result<std::uint64_t> parseSize(const std::string& text, const std::optional<std::string>& unit) {
   auto value = parseULongLongPositive(text);
   if (!value)
-    return storageError(ErrorCode::XmlError, "malformed capacity element");
+    return storageXmlError("malformed capacity element");
   return scaleInteger(*value, unit.value_or(""), 1, static_cast<std::uint64_t>(LLONG_MAX));
 }
 
@@ -38,7 +33,7 @@ Result<void> checkCompat(const std::string& compat) {
   bool good = dot != std::string::npos && parseUInt(compat.substr(0, dot)) &&
               parseUInt(compat.substr(dot + 1));
   if (!good) {
-    return storageError(ErrorCode::XmlError, "forbidden characters in 'compat' attribute");
+    return storageXmlError("forbidden characters in 'compat' attribute");
   }
   return ok();
 }
@@ -144,6 +139,14 @@ void formatFormat(XmlWriter& w, PoolType poolType, const std::string& format) {
   w.empty("format", XmlAttrs().add("type", format.empty() ? "none" : format));
 }
 
+// <path>, <format> and <permissions>: how <target> and <backingStore> begin.
+void formatLocation(XmlWriter& w, PoolType poolType, const std::string& path,
+                    const std::string& format, const StoragePerms& perms) {
+  w.textIfSet("path", path);
+  formatFormat(w, poolType, format);
+  formatStoragePerms(w, perms);
+}
+
 void formatSourceExtents(XmlWriter& w, const VolSource& source) {
   if (source.extents.empty())
     return;
@@ -167,9 +170,7 @@ void formatSourceExtents(XmlWriter& w, const VolSource& source) {
 
 void formatTarget(XmlWriter& w, PoolType poolType, const VolTarget& target) {
   w.open("target");
-  w.textIfSet("path", target.path);
-  formatFormat(w, poolType, target.format);
-  formatStoragePerms(w, target.perms);
+  formatLocation(w, poolType, target.path, target.format, target.perms);
   if (target.timestamps)
     formatStorageTimestamps(w, *target.timestamps);
   if (target.encryption)
@@ -195,9 +196,7 @@ void formatTarget(XmlWriter& w, PoolType poolType, const VolTarget& target) {
 
 void formatBackingStore(XmlWriter& w, PoolType poolType, const VolBackingStore& backing) {
   w.open("backingStore");
-  w.textIfSet("path", backing.path);
-  formatFormat(w, poolType, backing.format);
-  formatStoragePerms(w, backing.perms);
+  formatLocation(w, poolType, backing.path, backing.format, backing.perms);
   w.close("backingStore");
 }
 
@@ -222,7 +221,7 @@ Result<VolDef> parseVolXml(const PoolDef& pool, std::string_view xml, VolParseFl
 
   auto name = xpathString(root, "name");
   if (!name)
-    return storageError(ErrorCode::XmlError, "missing volume name element");
+    return storageXmlError("missing volume name element");
   vol.name = *name;
   vol.key = xpathString(root, "key").value_or("");
 
@@ -240,7 +239,7 @@ Result<VolDef> parseVolXml(const PoolDef& pool, std::string_view xml, VolParseFl
     TRY_ASSIGN(vol.capacity, parseSize(*capacity, xpathString(root, "capacity/@unit")));
     vol.hasCapacity = true;
   } else if (!flags.noCapacity && !(flags.optCapacity && vol.backingStore)) {
-    return storageError(ErrorCode::XmlError, "missing capacity element");
+    return storageXmlError("missing capacity element");
   }
 
   if (auto allocation = xpathString(root, "allocation")) {

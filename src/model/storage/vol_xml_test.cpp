@@ -2,40 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/storage/vol_test_support.h"
+#include "support/fixtures.h"
 
 namespace virtus::model {
 namespace {
 
+using fixtures::readFile;
+using fixtures::readTsv;
 using testing::poolWithTypeOf;
-using testing::readTextFile;
 using testing::storageVolSchemaErrors;
-
-struct TsvRow {
-  std::vector<std::string> fields;
-};
-
-std::vector<TsvRow> readTsv(const std::string& path) {
-  std::vector<TsvRow> rows;
-  std::istringstream in(readTextFile(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#')
-      continue;
-    TsvRow row;
-    std::string field;
-    std::istringstream fields(line);
-    while (std::getline(fields, field, '\t'))
-      row.fields.push_back(field);
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 PoolDef poolOfType(PoolType type) {
   PoolDef pool;
@@ -50,9 +29,9 @@ PoolDef poolOfType(PoolType type) {
 void checkRoundTrip(const PoolDef& pool, const std::string& inPath, const std::string& outPath,
                     VolParseFlags flags, bool schema, bool sameDef) {
   SCOPED_TRACE(inPath);
-  std::string expected = readTextFile(outPath);
+  std::string expected = readFile(outPath);
   ASSERT_FALSE(expected.empty()) << outPath;
-  auto vol = parseVolXml(pool, readTextFile(inPath), flags);
+  auto vol = parseVolXml(pool, readFile(inPath), flags);
   ASSERT_TRUE(vol.has_value()) << vol.error().message;
   std::string formatted = formatVolXml(pool, *vol);
   EXPECT_EQ(formatted, expected);
@@ -69,16 +48,16 @@ void checkRoundTrip(const PoolDef& pool, const std::string& inPath, const std::s
 
 TEST(VolXml, LibvirtFixturesFormatByteForByte) {
   const std::string dir = VIRTUS_FIXTURES_DIR;
-  auto rows = readTsv(dir + "/vol-xml2xml.tsv");
+  auto rows = readTsv(fixtures::fixturePath("vol-xml2xml.tsv"));
   ASSERT_GE(rows.size(), 13u);
-  for (const TsvRow& row : rows) {
-    ASSERT_EQ(row.fields.size(), 3u);
-    auto pool = poolWithTypeOf(dir + "/storagepool/in/" + row.fields[0] + ".xml");
-    ASSERT_TRUE(pool.has_value()) << row.fields[0];
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 3u);
+    auto pool = poolWithTypeOf(dir + "/storagepool/in/" + row[0] + ".xml");
+    ASSERT_TRUE(pool.has_value()) << row[0];
     VolParseFlags flags;
-    flags.noCapacity = row.fields[2] == "no-capacity";
-    checkRoundTrip(*pool, dir + "/storagevol/in/" + row.fields[1] + ".xml",
-                   dir + "/storagevol/out/" + row.fields[1] + ".xml", flags, true, true);
+    flags.noCapacity = row[2] == "no-capacity";
+    checkRoundTrip(*pool, dir + "/storagevol/in/" + row[1] + ".xml",
+                   dir + "/storagevol/out/" + row[1] + ".xml", flags, true, true);
   }
 }
 
@@ -87,12 +66,12 @@ TEST(VolXml, RecordedLibvirtCasesFormatByteForByte) {
   const std::string dir = std::string(VIRTUS_SOURCE_DIR) + "/src/model/storage/testdata/vol";
   auto rows = readTsv(dir + "/cases.tsv");
   ASSERT_GE(rows.size(), 16u);
-  for (const TsvRow& row : rows) {
-    ASSERT_EQ(row.fields.size(), 3u);
-    auto pool = poolWithTypeOf(dir + "/pools/" + row.fields[0] + ".xml");
-    ASSERT_TRUE(pool.has_value()) << row.fields[0];
-    checkRoundTrip(*pool, dir + "/in/" + row.fields[1] + ".xml",
-                   dir + "/out/" + row.fields[1] + ".xml", {}, row.fields[2] == "rng", false);
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 3u);
+    auto pool = poolWithTypeOf(dir + "/pools/" + row[0] + ".xml");
+    ASSERT_TRUE(pool.has_value()) << row[0];
+    checkRoundTrip(*pool, dir + "/in/" + row[1] + ".xml", dir + "/out/" + row[1] + ".xml", {},
+                   row[2] == "rng", false);
   }
 }
 

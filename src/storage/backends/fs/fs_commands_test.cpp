@@ -2,50 +2,24 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "model/storage/pool_xml.h"
+#include "support/fixtures.h"
 
 namespace virtus::storage::fs {
 namespace {
 
-namespace fsys = std::filesystem;
-
-std::string readFile(const fsys::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// The .argv files end with a newline; toArgvText() does not.
-std::string withoutFinalNewline(std::string text) {
-  if (!text.empty() && text.back() == '\n')
-    text.pop_back();
-  return text;
-}
-
 TEST(FsCommands, LibvirtMountArgvFixtures) {
-  fsys::path dir = VIRTUS_FIXTURES_DIR;
-  std::istringstream lines(readFile(dir / "pool-xml2argv.tsv"));
   int cases = 0;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] == '#')
-      continue;
-    std::string pool = line.substr(0, line.find('\t'));
-    std::string argv = line.substr(line.find('\t') + 1);
-    auto def = model::readPoolXml(readFile(dir / "storagepool/in" / (pool + ".xml")));
+  for (const auto& c : fixtures::poolArgvCases()) {
+    auto def = model::readPoolXml(c.xml);
     if (!def) {
-      ADD_FAILURE() << pool << ": " << def.error().message;
+      ADD_FAILURE() << c.name << ": " << def.error().message;
       continue;
     }
     if (def->type != model::PoolType::Fs && def->type != model::PoolType::Netfs)
       continue;
     ++cases;
-    std::string expected = withoutFinalNewline(readFile(dir / "poolargv" / argv));
-    EXPECT_EQ(buildMountCommand(*def).toArgvText(), expected) << pool;
+    EXPECT_EQ(buildMountCommand(*def).toArgvText(), c.argv) << c.name;
   }
   EXPECT_EQ(cases, 5);
 }

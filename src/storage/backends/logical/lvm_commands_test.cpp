@@ -2,42 +2,21 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "model/storage/pool_xml.h"
+#include "support/fixtures.h"
 
 namespace virtus::storage::logical {
 namespace {
 
-namespace fsys = std::filesystem;
-
-std::string readFile(const fsys::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 TEST(LvmCommands, LibvirtVgchangeArgvFixtures) {
-  fsys::path dir = VIRTUS_FIXTURES_DIR;
-  std::istringstream lines(readFile(dir / "pool-xml2argv.tsv"));
   int cases = 0;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] == '#')
-      continue;
-    std::string pool = line.substr(0, line.find('\t'));
-    std::string argv = line.substr(line.find('\t') + 1);
-    auto def = model::readPoolXml(readFile(dir / "storagepool/in" / (pool + ".xml")));
-    ASSERT_TRUE(def) << pool;
+  for (const auto& c : fixtures::poolArgvCases()) {
+    auto def = model::readPoolXml(c.xml);
+    ASSERT_TRUE(def) << c.name;
     if (def->type != model::PoolType::Logical)
       continue;
     ++cases;
-    std::string expected = readFile(dir / "poolargv" / argv);
-    if (!expected.empty() && expected.back() == '\n')
-      expected.pop_back();
-    EXPECT_EQ(buildVgchangeCommand(*def, true).toArgvText(), expected) << pool;
+    EXPECT_EQ(buildVgchangeCommand(*def, true).toArgvText(), c.argv) << c.name;
   }
   EXPECT_EQ(cases, 3);
 }
