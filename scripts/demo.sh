@@ -20,6 +20,7 @@ run $V vol-create-as demo disk.raw 1G
 run $V vol-create-as demo disk.qcow2 2G --format qcow2
 run $V vol-clone disk.qcow2 clone.qcow2 --pool demo
 run $V vol-list demo --details
+run $V vol-list demo --json
 run $V pool-info demo
 run qemu-img info "$ROOT/images/clone.qcow2"
 run $V vol-delete clone.qcow2 --pool demo

@@ -8,6 +8,8 @@ packages=(
   cmake g++ make pkg-config
   libpugixml-dev libxml2-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
+  # run time: scrub for vol-wipe's pattern algorithms (libvirt uses it the same way)
+  scrub
   # tests: image tools, libvirt's schemas and clients as the reference, pytest
   qemu-utils libxml2-utils python3-pytest
   libvirt-clients libvirt-daemon python3-libvirt

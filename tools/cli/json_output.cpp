@@ -49,6 +49,8 @@ nlohmann::json volJson(const VolSummary& vol, bool physical) {
   j["key"] = vol.key;
   j["path"] = vol.path;
   j["type"] = std::string(volTypeName(vol.info.type));
+  j["format"] = vol.format.empty() ? nlohmann::json() : nlohmann::json(vol.format);
+  j["backingStore"] = vol.backingStore ? nlohmann::json(*vol.backingStore) : nlohmann::json();
   j["capacity"] = vol.info.capacity;
   j[physical ? "physical" : "allocation"] = vol.info.allocation;
   return j;

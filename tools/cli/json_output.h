@@ -31,13 +31,16 @@ struct VolSummary {
   std::string key;
   std::string path;
   driver::VolInfo info;
+  std::string format;                       // "raw", "qcow2" …; "" when unknown
+  std::optional<std::string> backingStore;  // the backing file's path, when there is one
 };
 
 // {"name", "uuid", "type", "state", "active", "persistent", "autostart",
 //  "capacity", "allocation", "available"}; sizes in bytes, null unless running/degraded.
 nlohmann::json poolJson(const PoolSummary& pool);
-// {"name", "pool", "key", "path", "type", "capacity", "allocation"}; with physical=true
-// the second size is named "physical" (vol-info --physical).
+// {"name", "pool", "key", "path", "type", "format", "backingStore", "capacity",
+// "allocation"}; format and backingStore are null when unknown or absent; with
+// physical=true the second size is named "physical" (vol-info --physical).
 nlohmann::json volJson(const VolSummary& vol, bool physical = false);
 
 }  // namespace virtus::cli

@@ -13,6 +13,7 @@
 #include "cli/lookup.h"
 #include "cli/output_table.h"
 #include "cli/progress_bar.h"
+#include "cli/vol_summary.h"
 #include "common/units.h"
 #include "driver/storage_flags.h"
 
@@ -73,13 +74,12 @@ bool volInfo(CliContext& ctx, const VolOptions& o) {
   return withVol(ctx, o, [&](driver::StorageDriver& s, const driver::VolHandle& v) {
     const unsigned flags = physical ? driver::vol_info::kGetPhysical : 0;
     if (o.json) {
-      auto info = s.volInfo(v, flags);
-      if (!info) {
-        ctx.reportError(info.error());
+      auto summary = gatherVolSummary(s, poolDefOf(s, v.pool), v, flags);
+      if (!summary) {
+        ctx.reportError(summary.error());
         return false;
       }
-      VolSummary summary{v.name, v.pool, v.key, s.volPath(v).value_or(std::string()), *info};
-      ctx.out() << volJson(summary, physical).dump(2) << '\n';
+      ctx.out() << volJson(*summary, physical).dump(2) << '\n';
       return true;
     }
     ctx.out() << infoLine("Name:", v.name);
@@ -118,14 +118,14 @@ bool volList(CliContext& ctx, const VolListOptions& o) {
   });
   if (o.json) {
     auto array = nlohmann::json::array();
+    const auto poolDef = poolDefOf(*storage, pool->name);
     for (const auto& v : *vols) {
-      auto info = storage->volInfo(v, 0);
-      if (!info) {
-        ctx.reportError(info.error());
+      auto summary = gatherVolSummary(*storage, poolDef, v, 0);
+      if (!summary) {
+        ctx.reportError(summary.error());
         continue;
       }
-      array.push_back(volJson(
-          VolSummary{v.name, v.pool, v.key, storage->volPath(v).value_or(std::string()), *info}));
+      array.push_back(volJson(*summary));
     }
     ctx.out() << array.dump(2) << '\n';
     return true;
