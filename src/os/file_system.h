@@ -71,6 +71,25 @@ class File {
 
 using FilePtr = std::unique_ptr<File>;
 
+// An open directory whose entries are reached by name relative to it (openat/fstatat on its
+// descriptor on Linux), sparing a walk of the whole path for each of thousands of files.
+// Error messages name the entry's full path, worded as FileSystem's. Usable from several
+// threads at once.
+class Directory {
+ public:
+  virtual ~Directory() = default;
+  virtual const std::string& path() const = 0;
+  // Entry names (no "." or ".."), in no particular order.
+  virtual Result<std::vector<std::string>> list() = 0;
+  // stat (following symlinks) and lstat of entry `name`.
+  virtual Result<FileStat> statAt(const std::string& name) = 0;
+  virtual Result<FileStat> lstatAt(const std::string& name) = 0;
+  // Opens entry `name` as FileSystem::open(path, OpenMode::Read) does.
+  virtual Result<FilePtr> openAt(const std::string& name) = 0;
+};
+
+using DirectoryPtr = std::unique_ptr<Directory>;
+
 enum class OpenMode {
   Read,             // O_RDONLY
   ReadWrite,        // O_RDWR
@@ -83,11 +102,15 @@ class FileSystem {
 
   virtual Result<FilePtr> open(const std::string& path, OpenMode mode,
                                std::uint32_t createMode = 0600) = 0;
-  virtual Result<FileStat> stat(const std::string& path) = 0;   // follows symlinks
+  virtual Result<FileStat> stat(const std::string& path) = 0;  // follows symlinks
   virtual Result<FileStat> lstat(const std::string& path) = 0;
   virtual bool exists(const std::string& path) = 0;
   // Entry names (no "." or ".."), in no particular order.
   virtual Result<std::vector<std::string>> listDirectory(const std::string& path) = 0;
+  // "cannot open directory '/p': reason" when path is not an openable directory. The default
+  // works through the path-based methods above (joining names to the path), so decorators
+  // and fakes that only override those still see every access.
+  virtual Result<DirectoryPtr> openDirectory(const std::string& path);
   virtual Result<void> makeDirectory(const std::string& path, std::uint32_t mode) = 0;
   // mkdir -p
   virtual Result<void> makeDirectories(const std::string& path, std::uint32_t mode) = 0;

@@ -207,6 +207,85 @@ class LinuxFile final : public File {
   std::string path_;
 };
 
+// The entries of an open DIR stream, closing it.
+Result<std::vector<std::string>> readEntries(DIR* dir, const std::string& path) {
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    struct dirent* ent = ::readdir(dir);
+    if (ent == nullptr) {
+      int err = errno;
+      ::closedir(dir);
+      if (err != 0)
+        return sysError(err, "Unable to read directory " + quoted(path));
+      return names;
+    }
+    std::string_view name(ent->d_name);
+    if (name == "." || name == "..")
+      continue;
+    names.emplace_back(name);
+  }
+}
+
+// Flags of OpenMode::Read (see LinuxFileSystem::open).
+constexpr int kReadFlags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+
+class LinuxDirectory final : public Directory {
+ public:
+  LinuxDirectory(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~LinuxDirectory() override { ::close(fd_); }
+  LinuxDirectory(const LinuxDirectory&) = delete;
+  LinuxDirectory& operator=(const LinuxDirectory&) = delete;
+
+  const std::string& path() const override { return path_; }
+
+  Result<std::vector<std::string>> list() override {
+    // A descriptor of its own: a DIR stream owns and moves the offset of the one it gets.
+    int fd = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      return sysError(errno, "cannot open directory " + quoted(path_));
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+      int err = errno;
+      ::close(fd);
+      return sysError(err, "cannot open directory " + quoted(path_));
+    }
+    return readEntries(dir, path_);
+  }
+
+  Result<FileStat> statAt(const std::string& name) override {
+    FileStat st;
+    if (!doStatx(fd_, name.c_str(), 0, st))
+      return sysError(errno, "cannot stat file " + quoted(join(name)));
+    return st;
+  }
+
+  Result<FileStat> lstatAt(const std::string& name) override {
+    FileStat st;
+    if (!doStatx(fd_, name.c_str(), AT_SYMLINK_NOFOLLOW, st))
+      return sysError(errno, "cannot stat file " + quoted(join(name)));
+    return st;
+  }
+
+  Result<FilePtr> openAt(const std::string& name) override {
+    int fd;
+    do {
+      fd = ::openat(fd_, name.c_str(), kReadFlags);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+      return sysError(errno, "cannot open file " + quoted(join(name)));
+    return FilePtr(std::make_unique<LinuxFile>(fd, join(name)));
+  }
+
+ private:
+  std::string join(const std::string& name) const {
+    return path_ == "/" ? "/" + name : path_ + "/" + name;
+  }
+
+  int fd_;
+  std::string path_;
+};
+
 std::string parentOf(const std::string& path) {
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos)
@@ -225,7 +304,7 @@ Result<FilePtr> LinuxFileSystem::open(const std::string& path, OpenMode mode,
     // O_NONBLOCK: opening a FIFO met while scanning a pool must not hang; it changes
     // nothing for regular files and directories.
     case OpenMode::Read:
-      flags |= O_RDONLY | O_NONBLOCK;
+      flags = kReadFlags;
       break;
     case OpenMode::ReadWrite:
       flags |= O_RDWR;
@@ -280,23 +359,14 @@ Result<std::vector<std::string>> LinuxFileSystem::listDirectory(const std::strin
   DIR* dir = ::opendir(path.c_str());
   if (dir == nullptr)
     return sysError(errno, "cannot open directory " + quoted(path));
-  std::vector<std::string> names;
-  for (;;) {
-    errno = 0;
-    struct dirent* ent = ::readdir(dir);
-    if (ent == nullptr) {
-      int err = errno;
-      ::closedir(dir);
-      if (err != 0)
-        return sysError(err, "Unable to read directory " + quoted(path));
-      break;
-    }
-    std::string_view name(ent->d_name);
-    if (name == "." || name == "..")
-      continue;
-    names.emplace_back(name);
-  }
-  return names;
+  return readEntries(dir, path);
+}
+
+Result<DirectoryPtr> LinuxFileSystem::openDirectory(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return sysError(errno, "cannot open directory " + quoted(path));
+  return DirectoryPtr(std::make_unique<LinuxDirectory>(fd, path));
 }
 
 Result<void> LinuxFileSystem::makeDirectory(const std::string& path, std::uint32_t mode) {

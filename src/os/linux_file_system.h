@@ -15,6 +15,8 @@ class LinuxFileSystem final : public FileSystem {
   Result<FileStat> lstat(const std::string& path) override;
   bool exists(const std::string& path) override;
   Result<std::vector<std::string>> listDirectory(const std::string& path) override;
+  // A descriptor-relative directory: statx/openat on its fd, one getdents batch per list.
+  Result<DirectoryPtr> openDirectory(const std::string& path) override;
   Result<void> makeDirectory(const std::string& path, std::uint32_t mode) override;
   Result<void> makeDirectories(const std::string& path, std::uint32_t mode) override;
   Result<void> removeFile(const std::string& path) override;

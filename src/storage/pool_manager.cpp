@@ -216,6 +216,7 @@ PoolRuntime PoolManager::runtimeOf(const PoolObject& pool) {
   runtime.volumes.reserve(pool.volumes.size());
   for (const auto& v : pool.volumes)
     runtime.volumes.push_back(v->def);
+  runtime.refreshCache = pool.refreshCache;
   return runtime;
 }
 
@@ -228,6 +229,7 @@ void PoolManager::adoptRuntime(PoolObject& pool, PoolRuntime&& runtime) {
     pool.volumes.push_back(std::move(obj));
   }
   pool.unreadable = std::move(runtime.unreadable);
+  pool.refreshCache = std::move(runtime.refreshCache);
 }
 
 // ---- pool lookups ---------------------------------------------------------------------

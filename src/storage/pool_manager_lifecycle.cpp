@@ -343,6 +343,7 @@ Result<void> PoolManager::destroyPool(const PoolHandle& handle) {
   lock.lock();
   pool->volumes.clear();
   pool->unreadable.clear();
+  pool->refreshCache.reset();
   markInactiveLocked(pool);
   return ok();
 }
@@ -383,6 +384,7 @@ Result<void> PoolManager::refreshPool(const PoolHandle& handle, unsigned flags) 
     return ok();
   }
   pool->volumes.clear();
+  pool->refreshCache.reset();
   markInactiveLocked(pool);
   return refreshed;
 }

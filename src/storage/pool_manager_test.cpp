@@ -268,6 +268,26 @@ TEST_F(PoolManagerTest, ListFilters) {
   EXPECT_FALSE(m->listAllPools(1u << 20));
 }
 
+// The backend's refresh cache (the dir backend's probe results) reaches the next refresh,
+// and is dropped when the pool stops.
+TEST_F(PoolManagerTest, RefreshCacheIsCarriedBetweenRefreshes) {
+  auto m = makeManager();
+  storage_.pools = {"/fake/p"};
+  auto p = *m->definePool(poolXml("p", kUuidA), 0);
+  ASSERT_TRUE(m->startPool(p, 0));
+  ASSERT_TRUE(m->refreshPool(p, 0));
+  ASSERT_TRUE(m->createVol(p, volXml("v"), 0));
+  ASSERT_TRUE(m->refreshPool(p, 0));
+  ASSERT_EQ(storage_.cachesSeen.size(), 3u);
+  EXPECT_EQ(storage_.cachesSeen[0], nullptr);
+  EXPECT_NE(storage_.cachesSeen[1], nullptr);
+  EXPECT_EQ(storage_.cachesSeen[2], storage_.cachesSeen[1]);
+  ASSERT_TRUE(m->destroyPool(p));
+  ASSERT_TRUE(m->startPool(p, 0));
+  ASSERT_EQ(storage_.cachesSeen.size(), 4u);
+  EXPECT_EQ(storage_.cachesSeen[3], nullptr);
+}
+
 TEST_F(PoolManagerTest, TypeWithoutBackendCanBeDefinedButNotStarted) {
   BackendRegistry empty;
   PoolManager m(empty, context_, paths_);

@@ -63,6 +63,7 @@ struct FakeStorage {
   std::map<std::string, std::map<std::string, model::VolDef>> volumes;
   std::map<std::string, Error> failures;  // operation name -> error to return (once)
   std::vector<std::string> calls;         // "startPool p", "buildVol p/v" ...
+  std::vector<const RefreshCache*> cachesSeen;  // the cache each refreshPool received
   Gate createVolGate, buildVolGate, wipeGate, refreshGate;
   std::uint64_t capacity = 1000000;
 
@@ -91,6 +92,8 @@ class FakeBackend final : public StorageBackend {
     s_.refreshGate.pass();
     std::lock_guard lock(s_.m);
     TRY(step("refreshPool", pool.def.name));
+    s_.cachesSeen.push_back(pool.refreshCache.get());
+    if (!pool.refreshCache) pool.refreshCache = std::make_shared<RefreshCache>();
     std::uint64_t used = 0;
     pool.volumes.clear();
     for (auto& [name, vol] : s_.volumes[pool.def.target.path]) {

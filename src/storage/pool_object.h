@@ -15,6 +15,10 @@
 #include "model/storage/vol_def.h"
 
 namespace virtus::storage {
+class RefreshCache;
+}
+
+namespace virtus::storage {
 
 struct VolumeObject {
   model::VolDef def;
@@ -43,6 +47,9 @@ struct PoolObject {
 
   std::vector<VolumeObjectPtr> volumes;
   std::vector<std::pair<std::string, Error>> unreadable;
+  // What the backend's last refresh kept for the next one (e.g. the dir backend's probe
+  // cache); opaque here, dropped when the pool stops.
+  std::shared_ptr<const RefreshCache> refreshCache;
 
   VolumeObjectPtr findVolumeByName(std::string_view name) const;
   VolumeObjectPtr findVolumeByKey(std::string_view key) const;

@@ -50,6 +50,15 @@ struct BackendContext {
   os::Clock& clock;
 };
 
+// What a backend remembers from one refresh of a pool to spare work in the next (the dir
+// backend: the image headers it probed, see backends/dir/probe_cache.h). Opaque to the
+// manager, which only carries it from a call's PoolRuntime to the next one's. Immutable
+// once published, so copies of a PoolRuntime share it safely across threads.
+class RefreshCache {
+ public:
+  virtual ~RefreshCache() = default;
+};
+
 // A pool's definition plus what refresh learned. Handed to the backend while the manager
 // holds the pool's job guard (not its lock).
 struct PoolRuntime {
@@ -57,6 +66,9 @@ struct PoolRuntime {
   std::vector<model::VolDef> volumes;    // filled by refreshPool
   // Files refresh could not read: (path, error). Reported, never silently dropped.
   std::vector<std::pair<std::string, Error>> unreadable;
+  // Set by refreshPool; null before the first refresh or when a backend keeps nothing.
+  // Dropping it is always correct, only slower.
+  std::shared_ptr<const RefreshCache> refreshCache;
 };
 
 class StorageBackend {

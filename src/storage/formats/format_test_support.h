@@ -83,6 +83,7 @@ inline bool haveQemuImg() {
 // A ReadAt over an in-memory file, counting the reads and the bytes asked for.
 struct MemoryFile {
   std::string bytes;
+  std::string name = "image";  // what probeImage sees as the file's name
   mutable int reads = 0;
   mutable std::uint64_t bytesRequested = 0;
 
@@ -97,7 +98,7 @@ struct MemoryFile {
       return n;
     };
   }
-  Result<ImageInfo> probe() const { return probeImage(bytes.size(), reader()); }
+  Result<ImageInfo> probe() const { return probeImage(bytes.size(), reader(), name); }
 };
 
 inline Result<ImageInfo> probeFile(const std::string& path) {
@@ -119,7 +120,7 @@ inline Result<ImageInfo> probeFile(const std::string& path) {
     }
     return done;
   };
-  auto info = probeImage(static_cast<std::uint64_t>(st.st_size), read);
+  auto info = probeImage(static_cast<std::uint64_t>(st.st_size), read, path);
   ::close(fd);
   return info;
 }

@@ -561,9 +561,16 @@ bool ruleMatches(const MagicRule& rule, const Buf& head) {
          version != 0;
 }
 
+bool hasDmgExtension(std::string_view fileName) {
+  constexpr std::string_view kExtension = ".dmg";
+  return fileName.size() > kExtension.size() &&
+         fileName.substr(fileName.size() - kExtension.size()) == kExtension;
+}
+
 }  // namespace
 
-Result<ImageInfo> probeImage(std::uint64_t fileSize, const ReadAt& read) {
+Result<ImageInfo> probeImage(std::uint64_t fileSize, const ReadAt& read,
+                             std::string_view fileName) {
   ImageInfo info;
   info.virtualSize = fileSize;
   if (fileSize == 0)
@@ -652,8 +659,10 @@ Result<ImageInfo> probeImage(std::uint64_t fileSize, const ReadAt& read) {
     }
   }
 
-  // Apple UDIF (dmg): a "koly" trailer in the last 512 bytes, with the sector count.
-  if (fileSize >= 1024) {
+  // Apple UDIF (dmg): a "koly" trailer in the last 512 bytes, with the sector count. Looked
+  // for only in files named *.dmg, as qemu does: reading every raw file's last sector cost
+  // as much as the rest of its probe.
+  if (fileSize >= 1024 && hasDmgExtension(fileName)) {
     std::array<char, 512> trailer{};
     std::size_t n = 0;
     if (fileSize <= head.size) {

@@ -422,19 +422,43 @@ TEST(ImageProbeTest, BochsAndCloop) {
   EXPECT_FALSE(g.probe());
 }
 
-TEST(ImageProbeTest, DmgTrailer) {
-  std::string s(8192, '\0');
+std::string dmgImage() {
+  std::string s(0x9000, '\0');
   std::size_t t = s.size() - 512;
   put(s, t, "koly");
   be(s, t + 4, 4, 4);
   be(s, t + 8, 512, 4);
   be(s, t + 492, 4096, 8);
-  MemoryFile f{s};
+  return s;
+}
+
+TEST(ImageProbeTest, DmgTrailerInAFileNamedDmg) {
+  MemoryFile f{dmgImage(), "/pool/disk.dmg"};
   auto info = f.probe();
   ASSERT_TRUE(info);
   EXPECT_EQ(info->format, ImageFormat::Dmg);
   EXPECT_EQ(info->virtualSize, 4096u * 512);
   EXPECT_EQ(libvirtProbedFormat(info->format), ImageFormat::Raw);
+}
+
+TEST(ImageProbeTest, DmgTrailerIsNotLookedForUnderOtherNames) {
+  for (const char* name : {"disk.img", "disk.DMG", "dmg", ".dmg", ""}) {
+    MemoryFile f{dmgImage(), name};
+    auto info = f.probe();
+    ASSERT_TRUE(info) << name;
+    EXPECT_EQ(info->format, ImageFormat::Raw) << name;
+    EXPECT_EQ(info->virtualSize, f.bytes.size()) << name;
+    EXPECT_EQ(f.reads, 2) << name;  // head and ISO descriptor, not the trailer
+  }
+}
+
+TEST(ImageProbeTest, FileNamedDmgWithoutTrailerIsRaw) {
+  MemoryFile f{std::string(0x9000, '\0'), "disk.dmg"};
+  auto info = f.probe();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->format, ImageFormat::Raw);
+  EXPECT_EQ(info->virtualSize, f.bytes.size());
+  EXPECT_EQ(f.reads, 3);
 }
 
 std::string isoImage() {
@@ -461,8 +485,8 @@ TEST(ImageProbeTest, LargeRawReadsLittle) {
   ASSERT_TRUE(info);
   EXPECT_EQ(info->format, ImageFormat::Raw);
   EXPECT_EQ(info->virtualSize, 1u << 20);
-  EXPECT_LE(f.reads, 3);  // head, ISO descriptor, dmg trailer
-  EXPECT_LE(f.bytesRequested, 4096u + 5 + 512);
+  EXPECT_EQ(f.reads, 2);  // head, ISO descriptor
+  EXPECT_LE(f.bytesRequested, 4096u + 5);
 }
 
 TEST(ImageProbeTest, HeaderAtZeroWinsOverIsoDescriptor) {

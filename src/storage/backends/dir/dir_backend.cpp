@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "driver/storage_flags.h"
+#include "os/clock.h"
 #include "os/file_system.h"
 #include "storage/backends/dir/dir_errors.h"
+#include "storage/backends/dir/probe_cache.h"
 #include "storage/backends/dir/volume_probe.h"
 
 namespace virtus::storage {
@@ -31,6 +33,8 @@ constexpr std::uint32_t kDefaultPoolMode = 0711;
 // Entries per work item of the parallel refresh: big enough to amortise the atomic, small
 // enough to balance threads when some files are slow (cold cache).
 constexpr std::size_t kRefreshBatch = 32;
+// One more thread per this many entries, up to refreshThreads_.
+constexpr std::size_t kFilesPerThread = 256;
 
 bool hasControlChars(const std::string& name) {
   return std::any_of(name.begin(), name.end(),
@@ -41,9 +45,15 @@ struct ProbeSlot {
   model::VolDef vol;
   std::optional<ProbeOutcome> outcome;
   std::optional<Error> error;
+  std::optional<ProbedHeader> probed;  // what the next refresh may reuse
+  bool reused = false;                 // probed is the previous cache's entry, unchanged
 };
 
 }  // namespace
+
+std::size_t DirBackend::defaultRefreshThreads() {
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+}
 
 DirBackend::DirBackend(const BackendContext& ctx, std::size_t refreshThreads)
     : ctx_(ctx), refreshThreads_(std::max<std::size_t>(1, refreshThreads)) {}
@@ -69,8 +79,16 @@ BackendFeatures DirBackend::features() const {
 
 Result<void> DirBackend::refreshPool(PoolRuntime& pool) {
   const std::string& path = pool.def.target.path;
-  TRY_ASSIGN(auto names, ctx_.fs.listDirectory(path));
+  // Before any stat: a file whose ctime is not older than this (minus the settle time) is
+  // probed again next time (see probe_cache.h).
+  const auto probeStart = ctx_.clock.wallNow();
+  TRY_ASSIGN(auto dir, ctx_.fs.openDirectory(path));
+  TRY_ASSIGN(auto names, dir->list());
   names.erase(std::remove_if(names.begin(), names.end(), hasControlChars), names.end());
+
+  auto previous = std::dynamic_pointer_cast<const ProbeCache>(pool.refreshCache);
+  if (previous && previous->directory() != path)
+    previous.reset();
 
   std::vector<ProbeSlot> slots(names.size());
   std::atomic<std::size_t> next{0};
@@ -81,7 +99,10 @@ Result<void> DirBackend::refreshPool(PoolRuntime& pool) {
         return;
       std::size_t end = std::min(names.size(), begin + kRefreshBatch);
       for (std::size_t i = begin; i < end; ++i) {
-        auto r = probePoolEntry(ctx_.fs, path, names[i], slots[i].vol);
+        const ProbedHeader* cached = previous ? previous->find(names[i]) : nullptr;
+        auto r = probeDirEntry(ctx_.fs, *dir, names[i], cached, slots[i].vol, slots[i].probed);
+        slots[i].reused =
+            cached != nullptr && slots[i].probed && slots[i].probed->identity == cached->identity;
         if (r) {
           slots[i].outcome = *r;
         } else {
@@ -90,8 +111,9 @@ Result<void> DirBackend::refreshPool(PoolRuntime& pool) {
       }
     }
   };
+  // Threads pay only for pools big enough: starting one costs tens of microseconds.
   std::size_t threads =
-      std::min(refreshThreads_, (names.size() + kRefreshBatch - 1) / kRefreshBatch);
+      std::min(refreshThreads_, (names.size() + kFilesPerThread - 1) / kFilesPerThread);
   if (threads <= 1) {
     worker();
   } else {
@@ -102,6 +124,19 @@ Result<void> DirBackend::refreshPool(PoolRuntime& pool) {
     worker();
   }  // jthreads join here
 
+  // When every entry of the previous cache was reused and nothing else probed, it is still
+  // exact: keep it rather than build an equal one.
+  const bool unchanged =
+      previous &&
+      std::count_if(slots.begin(), slots.end(), [](const ProbeSlot& s) { return s.reused; }) ==
+          static_cast<std::ptrdiff_t>(previous->size()) &&
+      std::none_of(slots.begin(), slots.end(),
+                   [](const ProbeSlot& s) { return s.probed && !s.reused; });
+  std::shared_ptr<ProbeCache> cache;
+  if (!unchanged) {
+    cache = std::make_shared<ProbeCache>(path);
+    cache->reserve(slots.size());
+  }
   pool.volumes.clear();
   pool.unreadable.clear();
   pool.volumes.reserve(slots.size());
@@ -109,10 +144,16 @@ Result<void> DirBackend::refreshPool(PoolRuntime& pool) {
     auto& slot = slots[i];
     if (slot.error) {
       pool.unreadable.emplace_back(slot.vol.target.path, std::move(*slot.error));
-    } else if (slot.outcome == ProbeOutcome::Volume) {
-      pool.volumes.push_back(std::move(slot.vol));
+      continue;
     }
+    if (slot.outcome != ProbeOutcome::Volume)
+      continue;
+    if (cache && slot.probed && isSettled(slot.probed->identity.ctime, probeStart))
+      cache->add(std::move(names[i]), std::move(*slot.probed));
+    pool.volumes.push_back(std::move(slot.vol));
   }
+  if (cache)
+    pool.refreshCache = std::move(cache);
 
   TRY_ASSIGN(auto fsStat, ctx_.fs.statfs(path));
   // libvirt counts the blocks free to root (f_bfree) as available.

@@ -8,6 +8,10 @@
 //   kAllocate) to that final value and rejects kDelta if it is passed through.
 // - buildVolFrom takes the capacity from `vol` but never less than the source's.
 // - Volume definitions keep `target.format` empty for "raw".
+// - refreshPool leaves a ProbeCache (probe_cache.h) in PoolRuntime::refreshCache and reuses
+//   the one it finds there: a repeated refresh stats unchanged files instead of reading their
+//   headers. The manager must carry refreshCache from one call's PoolRuntime to the next for
+//   that to pay; without it every refresh probes every file, with the same results.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +31,14 @@ namespace dir {
 
 class DirBackend final : public StorageBackend {
  public:
-  explicit DirBackend(const BackendContext& ctx, std::size_t refreshThreads = 8);
+  // refreshThreads: at most this many threads probe files during a refresh (see
+  // defaultRefreshThreads); small pools use fewer.
+  explicit DirBackend(const BackendContext& ctx,
+                      std::size_t refreshThreads = defaultRefreshThreads());
+
+  // One per hardware thread, at most 8: refresh work is system calls, which scale with cores,
+  // not beyond them.
+  static std::size_t defaultRefreshThreads();
 
   model::PoolType type() const override { return model::PoolType::Dir; }
   BackendFeatures features() const override;

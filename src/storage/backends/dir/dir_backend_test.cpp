@@ -155,6 +155,28 @@ TEST_F(DirBackendTest, RefreshProbesEveryKindOfEntry) {
   EXPECT_EQ(pool_.def.allocation + pool_.def.available, pool_.def.capacity);
 }
 
+// Volumes are reported as libvirt 9.0 reports them: a compat level only for qcow2 version 3
+// images, and formats libvirt cannot recognise (vhdx here) as raw files of their own size.
+TEST_F(DirBackendTest, RefreshReportsFormatsAsLibvirtSeesThem) {
+  run({"qemu-img", "create", "-f", "qcow2", "-o", "compat=0.10", poolPath("v2.qcow2"), "1G"});
+  run({"qemu-img", "create", "-f", "qcow2", "-o", "compat=1.1", poolPath("v3.qcow2"), "1G"});
+  run({"qemu-img", "create", "-f", "vhdx", poolPath("disk.vhdx"), "1G"});
+  ASSERT_EQ(qemuImgInfo(poolPath("v2.qcow2"))["format-specific"]["data"]["compat"], "0.10");
+
+  ASSERT_TRUE(backend().refreshPool(pool_));
+  std::map<std::string, model::VolDef> byName;
+  for (const auto& v : pool_.volumes)
+    byName[v.name] = v;
+  ASSERT_EQ(byName.size(), 3u);
+  EXPECT_EQ(byName["v2.qcow2"].target.format, "qcow2");
+  EXPECT_EQ(byName["v2.qcow2"].target.compat, "");
+  EXPECT_EQ(byName["v3.qcow2"].target.compat, "1.1");
+  const auto& vhdx = byName["disk.vhdx"];
+  EXPECT_EQ(vhdx.target.format, "raw");
+  EXPECT_EQ(vhdx.capacity, static_cast<std::uint64_t>(statOf(poolPath("disk.vhdx")).st_size));
+  EXPECT_NE(vhdx.capacity, 1u << 30);
+}
+
 TEST_F(DirBackendTest, RefreshReportsUnprobeableFiles) {
   // A real qcow2 whose cluster_bits (offset 20) is patched out of range cannot be probed:
   // reported with its error, not listed, and the other files still are.

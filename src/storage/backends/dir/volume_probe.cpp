@@ -42,8 +42,13 @@ void fillFromStat(const os::FileStat& st, model::VolDef& vol) {
 
 void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::VolDef& vol) {
   using formats::ImageFormat;
-  vol.capacity = info.virtualSize;
-  vol.target.format = std::string(formats::imageFormatName(info.format));
+  // Reported as libvirt 9.0 sees the file: it knows no bochs, cloop, dmg or vhdx header, so
+  // those are raw volumes as large as the file.
+  const ImageFormat shown = formats::libvirtProbedFormat(info.format);
+  const bool seenAsRaw = shown == ImageFormat::Raw && info.format != ImageFormat::Raw &&
+                         info.format != ImageFormat::Luks;
+  vol.capacity = seenAsRaw ? vol.physical.value_or(info.virtualSize) : info.virtualSize;
+  vol.target.format = std::string(formats::imageFormatName(shown));
   vol.target.encryption.reset();
   if (info.format == ImageFormat::Luks) {
     // A LUKS container is a raw volume that is encrypted, as libvirt presents it.
@@ -56,7 +61,9 @@ void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::Vo
     enc.format = info.encryptionFormat.empty() ? "qcow" : info.encryptionFormat;
     vol.target.encryption = enc;
   }
-  vol.target.compat = info.compat;
+  // libvirt names a compat level only for qcow2 version 3 images ("1.1"): a version 2 image
+  // has none in its volume XML.
+  vol.target.compat = info.format == ImageFormat::Qcow2 && info.compat == "1.1" ? "1.1" : "";
   vol.target.lazyRefcounts = info.lazyRefcounts;
   vol.target.hasFeatures = info.format == ImageFormat::Qcow2 && info.compat == "1.1";
   if (info.format == ImageFormat::Qcow2 && info.clusterSize > 0) {
@@ -81,6 +88,11 @@ void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::Vo
   }
 }
 
+void fillAsDirectory(model::VolDef& vol) {
+  vol.type = model::VolType::Dir;
+  vol.target.format = "dir";
+}
+
 }  // namespace
 
 std::string directoryOf(const std::string& path) {
@@ -100,6 +112,60 @@ std::string resolveRelativeTo(const std::string& dir, const std::string& path) {
   return dir == "/" ? "/" + path : dir + "/" + path;
 }
 
+namespace {
+
+// Fills vol from an open file (its stat and header); `probed` receives the header facts of a
+// regular file.
+Result<ProbeOutcome> probeOpenFile(os::FileSystem& fs, os::File& file, model::VolDef& vol,
+                                   std::optional<ProbedHeader>* probed) {
+  TRY_ASSIGN(auto st, file.stat());
+  if (!st.isRegular && !st.isDirectory && !st.isBlockDevice)
+    return ProbeOutcome::Skipped;
+  fillFromStat(st, vol);
+  if (st.isDirectory) {
+    fillAsDirectory(vol);
+    // Nothing read: remembered only so that the next refresh need not open it.
+    if (probed != nullptr) {
+      formats::ImageInfo info;
+      info.format = formats::ImageFormat::Dir;
+      *probed = ProbedHeader{identityOf(st), std::move(info)};
+    }
+    return ProbeOutcome::Volume;
+  }
+  vol.type = st.isBlockDevice ? model::VolType::Block : model::VolType::File;
+  auto info = formats::probeImage(
+      st.size,
+      [&file](std::uint64_t offset, std::span<char> buf) { return file.readAt(offset, buf); },
+      vol.target.path);
+  if (!info)
+    return std::move(info).error();
+  fillFromImage(fs, *info, vol);
+  // Block devices never: their size and times do not follow what is written to them.
+  if (probed != nullptr && st.isRegular)
+    *probed = ProbedHeader{identityOf(st), std::move(*info)};
+  return ProbeOutcome::Volume;
+}
+
+// Why an entry of `dir` could not be opened or stat'ed, as isSkippable.
+bool isSkippableAt(os::Directory& dir, const std::string& name) {
+  auto l = dir.lstatAt(name);
+  if (!l)
+    return true;  // vanished
+  if (l->isSymlink)
+    return !dir.statAt(name).has_value();
+  return !(l->isRegular || l->isDirectory || l->isBlockDevice);
+}
+
+void initEntry(const std::string& poolPath, const std::string& name, model::VolDef& vol) {
+  vol = model::VolDef{};
+  vol.name = name;
+  vol.target.path = poolPath == "/" ? "/" + name : poolPath + "/" + name;
+  vol.key = vol.target.path;
+  vol.type = model::VolType::File;
+}
+
+}  // namespace
+
 Result<ProbeOutcome> probeVolumeFile(os::FileSystem& fs, model::VolDef& vol) {
   const std::string& path = vol.target.path;
   auto opened = fs.open(path, os::OpenMode::Read);
@@ -108,34 +174,51 @@ Result<ProbeOutcome> probeVolumeFile(os::FileSystem& fs, model::VolDef& vol) {
       return ProbeOutcome::Skipped;
     return std::move(opened).error();
   }
-  os::File& file = **opened;
-  TRY_ASSIGN(auto st, file.stat());
-  if (!st.isRegular && !st.isDirectory && !st.isBlockDevice)
-    return ProbeOutcome::Skipped;
-  fillFromStat(st, vol);
-  if (st.isDirectory) {
-    vol.type = model::VolType::Dir;
-    vol.target.format = "dir";
-    return ProbeOutcome::Volume;
-  }
-  vol.type = st.isBlockDevice ? model::VolType::Block : model::VolType::File;
-  auto info = formats::probeImage(st.size, [&file](std::uint64_t offset, std::span<char> buf) {
-    return file.readAt(offset, buf);
-  });
-  if (!info)
-    return std::move(info).error();
-  fillFromImage(fs, *info, vol);
-  return ProbeOutcome::Volume;
+  return probeOpenFile(fs, **opened, vol, nullptr);
 }
 
 Result<ProbeOutcome> probePoolEntry(os::FileSystem& fs, const std::string& poolPath,
                                     const std::string& name, model::VolDef& vol) {
-  vol = model::VolDef{};
-  vol.name = name;
-  vol.target.path = poolPath == "/" ? "/" + name : poolPath + "/" + name;
-  vol.key = vol.target.path;
-  vol.type = model::VolType::File;
+  initEntry(poolPath, name, vol);
   return probeVolumeFile(fs, vol);
+}
+
+Result<ProbeOutcome> probeDirEntry(os::FileSystem& fs, os::Directory& dir, const std::string& name,
+                                   const ProbedHeader* cached, model::VolDef& vol,
+                                   std::optional<ProbedHeader>& probed) {
+  initEntry(dir.path(), name, vol);
+  probed.reset();
+  if (cached != nullptr) {
+    auto st = dir.statAt(name);
+    if (!st) {
+      if (isSkippableAt(dir, name))
+        return ProbeOutcome::Skipped;
+      return std::move(st).error();
+    }
+    if (st->isDirectory) {
+      // A directory has no header: its stat is all there is to know.
+      fillFromStat(*st, vol);
+      fillAsDirectory(vol);
+      formats::ImageInfo info;
+      info.format = formats::ImageFormat::Dir;
+      probed = ProbedHeader{identityOf(*st), std::move(info)};
+      return ProbeOutcome::Volume;
+    }
+    if (st->isRegular && identityOf(*st) == cached->identity &&
+        cached->info.format != formats::ImageFormat::Dir) {
+      fillFromStat(*st, vol);
+      fillFromImage(fs, cached->info, vol);
+      probed = *cached;
+      return ProbeOutcome::Volume;
+    }
+  }
+  auto opened = dir.openAt(name);
+  if (!opened) {
+    if (isSkippableAt(dir, name))
+      return ProbeOutcome::Skipped;
+    return std::move(opened).error();
+  }
+  return probeOpenFile(fs, **opened, vol, &probed);
 }
 
 }  // namespace virtus::storage::dir

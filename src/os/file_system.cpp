@@ -1,0 +1,48 @@
+#include "os/file_system.h"
+
+#include <cerrno>
+
+namespace virtus::os {
+
+namespace {
+
+// A Directory made of the FileSystem's path-based calls: correct everywhere, without the
+// savings of a descriptor-relative implementation.
+class PathDirectory final : public Directory {
+ public:
+  PathDirectory(FileSystem& fs, std::string path) : fs_(fs), path_(std::move(path)) {}
+
+  const std::string& path() const override { return path_; }
+  Result<std::vector<std::string>> list() override { return fs_.listDirectory(path_); }
+  Result<FileStat> statAt(const std::string& name) override { return fs_.stat(join(name)); }
+  Result<FileStat> lstatAt(const std::string& name) override { return fs_.lstat(join(name)); }
+  Result<FilePtr> openAt(const std::string& name) override {
+    return fs_.open(join(name), OpenMode::Read);
+  }
+
+ private:
+  std::string join(const std::string& name) const {
+    return path_ == "/" ? "/" + name : path_ + "/" + name;
+  }
+
+  FileSystem& fs_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<DirectoryPtr> FileSystem::openDirectory(const std::string& path) {
+  auto st = stat(path);
+  if (st && st->isDirectory)
+    return DirectoryPtr(std::make_unique<PathDirectory>(*this, path));
+  if (st)
+    return systemError(ErrorDomain::None, ENOTDIR, "cannot open directory '" + path + "'");
+  // Worded as a failed open of the directory, keeping the stat's reason.
+  Error err = std::move(st).error();
+  const std::string statPrefix = "cannot stat file '" + path + "'";
+  if (err.message.rfind(statPrefix, 0) == 0)
+    err.message = "cannot open directory '" + path + "'" + err.message.substr(statPrefix.size());
+  return err;
+}
+
+}  // namespace virtus::os
