@@ -2,6 +2,8 @@
 
 #include <cerrno>
 
+#include "common/path_util.h"
+
 namespace virtus::os {
 
 namespace {
@@ -22,7 +24,7 @@ class PathDirectory final : public Directory {
 
  private:
   std::string join(const std::string& name) const {
-    return path_ == "/" ? "/" + name : path_ + "/" + name;
+    return joinPath(path_, name);
   }
 
   FileSystem& fs_;

@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "common/path_util.h"
+
 namespace virtus::os {
 
 namespace {
@@ -279,21 +281,12 @@ class LinuxDirectory final : public Directory {
 
  private:
   std::string join(const std::string& name) const {
-    return path_ == "/" ? "/" + name : path_ + "/" + name;
+    return joinPath(path_, name);
   }
 
   int fd_;
   std::string path_;
 };
-
-std::string parentOf(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos)
-    return ".";
-  if (slash == 0)
-    return "/";
-  return path.substr(0, slash);
-}
 
 }  // namespace
 
@@ -387,7 +380,7 @@ Result<void> LinuxFileSystem::makeDirectories(const std::string& path, std::uint
       return ok();
     return sysError(ENOTDIR, "cannot create path " + quoted(path));
   }
-  std::string parent = parentOf(path);
+  std::string parent = parentDirectory(path);
   if (parent != path && parent != "/" && parent != ".") {
     TRY(makeDirectories(parent, mode));
   }
@@ -507,7 +500,7 @@ Result<void> LinuxFileSystem::writeFileAtomic(const std::string& path, std::stri
     ::unlink(tmpl.c_str());
     return sysError(err, "cannot rename file " + quoted(tmpl) + " as " + quoted(path));
   }
-  std::string dir = parentOf(path);
+  std::string dir = parentDirectory(path);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return sysError(errno, "cannot open directory " + quoted(dir));

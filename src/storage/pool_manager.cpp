@@ -211,11 +211,10 @@ void PoolManager::removePoolLocked(const PoolObjectPtr& pool) {
 }
 
 PoolRuntime PoolManager::runtimeOf(const PoolObject& pool) {
+  // Not the volumes: no backend call reads them (refresh produces them), and copying a pool
+  // of 10,000 volumes for every single-volume call cost more than the call itself.
   PoolRuntime runtime;
   runtime.def = pool.def;
-  runtime.volumes.reserve(pool.volumes.size());
-  for (const auto& v : pool.volumes)
-    runtime.volumes.push_back(v->def);
   runtime.refreshCache = pool.refreshCache;
   return runtime;
 }

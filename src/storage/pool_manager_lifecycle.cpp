@@ -183,7 +183,6 @@ Result<void> PoolManager::startWithJob(Lock& lock, PoolJob& job, StorageBackend&
                                        bool build, unsigned buildFlags) {
   const PoolObjectPtr pool = job.pool();
   PoolRuntime runtime = runtimeOf(*pool);
-  runtime.volumes.clear();
   lock.unlock();
   auto run = [&]() -> Result<void> {
     if (build && backend.features().buildPool)
@@ -369,8 +368,6 @@ Result<void> PoolManager::refreshPool(const PoolHandle& handle, unsigned flags) 
   auto& [pool, backend] = ref;
   PoolJob job(lock, changed_, pool, PoolJob::Kind::Exclusive);
   PoolRuntime runtime = runtimeOf(*pool);
-  runtime.volumes.clear();
-  runtime.unreadable.clear();
   lock.unlock();
   auto refreshed = backend->refreshPool(runtime);
   if (!refreshed) {

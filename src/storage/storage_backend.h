@@ -63,7 +63,8 @@ class RefreshCache {
 // holds the pool's job guard (not its lock).
 struct PoolRuntime {
   model::PoolDef def;                    // capacity/allocation/available updated by refresh
-  std::vector<model::VolDef> volumes;    // filled by refreshPool
+  // Filled by refreshPool; empty when any other operation is called.
+  std::vector<model::VolDef> volumes;
   // Files refresh could not read: (path, error). Reported, never silently dropped.
   std::vector<std::pair<std::string, Error>> unreadable;
   // Set by refreshPool; null before the first refresh or when a backend keeps nothing.

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/path_util.h"
 #include "driver/storage_flags.h"
 #include "os/clock.h"
 #include "os/file_system.h"
@@ -180,7 +181,7 @@ Result<void> DirBackend::buildPool(PoolRuntime& pool, unsigned flags) {
     return makeError(ErrorCode::InvalidArg, ErrorDomain::Storage,
                      "target path '" + path + "' is not absolute");
   }
-  const std::string parent = directoryOf(path);
+  const std::string parent = parentDirectory(path);
   if (parent != "/")
     TRY(ctx_.fs.makeDirectories(parent, 0755));
 

@@ -2,6 +2,7 @@
 // storage_util.c helpers they use).
 #include <algorithm>
 
+#include "common/path_util.h"
 #include "driver/storage_flags.h"
 #include "os/command_runner.h"
 #include "os/file_system.h"
@@ -61,7 +62,7 @@ Result<void> DirBackend::createVol(PoolRuntime& pool, model::VolDef& vol) {
              : format == "ploop" ? model::VolType::Ploop
                                  : model::VolType::File;
   const std::string& dir = pool.def.target.path;
-  vol.target.path = dir == "/" ? "/" + vol.name : dir + "/" + vol.name;
+  vol.target.path = joinPath(dir, vol.name);
   vol.key = vol.target.path;
   if (ctx_.fs.lstat(vol.target.path)) {
     return storageError(ErrorCode::OperationInvalid,
@@ -226,7 +227,7 @@ Result<void> DirBackend::buildQcow2Native(model::VolDef& vol, unsigned flags) {
   opts.preallocateMetadata = flags & driver::create_vol::kPreallocMetadata;
   if (vol.backingStore) {
     PoolRuntime scratch;
-    scratch.def.target.path = directoryOf(vol.target.path);
+    scratch.def.target.path = parentDirectory(vol.target.path);
     TRY_ASSIGN(auto backingFormat, backingFormatOf(scratch, vol));
     auto fmt = formats::imageFormatFromName(backingFormat);
     if (!fmt) {

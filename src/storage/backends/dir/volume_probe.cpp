@@ -1,5 +1,6 @@
 #include "storage/backends/dir/volume_probe.h"
 
+#include "common/path_util.h"
 #include "storage/formats/image_format.h"
 #include "storage/formats/image_probe.h"
 
@@ -74,7 +75,7 @@ void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::Vo
   vol.backingStore.reset();
   if (info.backingPath && !info.backingPath->empty()) {
     model::VolBackingStore backing;
-    backing.path = resolveRelativeTo(directoryOf(vol.target.path), *info.backingPath);
+    backing.path = resolveRelativeTo(parentDirectory(vol.target.path), *info.backingPath);
     if (info.backingFormat) {
       backing.format = std::string(formats::imageFormatName(*info.backingFormat));
     }
@@ -95,21 +96,12 @@ void fillAsDirectory(model::VolDef& vol) {
 
 }  // namespace
 
-std::string directoryOf(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos)
-    return ".";
-  if (slash == 0)
-    return "/";
-  return path.substr(0, slash);
-}
-
 std::string resolveRelativeTo(const std::string& dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || path.find("://") != std::string::npos ||
       path.rfind("json:", 0) == 0) {
     return path;
   }
-  return dir == "/" ? "/" + path : dir + "/" + path;
+  return joinPath(dir, path);
 }
 
 namespace {
@@ -159,7 +151,7 @@ bool isSkippableAt(os::Directory& dir, const std::string& name) {
 void initEntry(const std::string& poolPath, const std::string& name, model::VolDef& vol) {
   vol = model::VolDef{};
   vol.name = name;
-  vol.target.path = poolPath == "/" ? "/" + name : poolPath + "/" + name;
+  vol.target.path = joinPath(poolPath, name);
   vol.key = vol.target.path;
   vol.type = model::VolType::File;
 }

@@ -37,8 +37,6 @@ Result<ProbeOutcome> probeDirEntry(os::FileSystem& fs, os::Directory& dir, const
                                    const ProbedHeader* cached, model::VolDef& vol,
                                    std::optional<ProbedHeader>& probed);
 
-// The directory part of a path ("/a/b" -> "/a"; "b" -> ".").
-std::string directoryOf(const std::string& path);
 
 // path joined to dir unless already absolute (or a URL / json: pseudo-protocol).
 std::string resolveRelativeTo(const std::string& dir, const std::string& path);
