@@ -46,6 +46,13 @@ struct VolInfo {
   std::uint64_t allocation = 0;  // or physical size with vol_info::kGetPhysical
 };
 
+// A file a pool's refresh found but could not read. libvirt 9.0 fails the whole refresh
+// (and stops the pool) on such a file; Virtus lists the others and reports this one.
+struct UnreadableVolume {
+  std::string path;
+  Error error;
+};
+
 // Reports how far a long operation (wipe, clone, upload, download) has got.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
@@ -72,6 +79,8 @@ class StorageDriver {
   virtual Result<void> setPoolAutostart(const PoolHandle& pool, bool autostart) = 0;
   virtual Result<bool> poolIsActive(const PoolHandle& pool) = 0;
   virtual Result<bool> poolIsPersistent(const PoolHandle& pool) = 0;
+  // Virtus extension: the files the pool's last refresh could not read, and why.
+  virtual Result<std::vector<UnreadableVolume>> poolUnreadableVolumes(const PoolHandle& pool) = 0;
 
   // Volumes
   virtual Result<std::vector<VolHandle>> listAllVolumes(const PoolHandle& pool,

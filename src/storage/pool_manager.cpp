@@ -320,6 +320,17 @@ Result<bool> PoolManager::poolIsPersistent(const PoolHandle& handle) {
   return pool->persistent;
 }
 
+Result<std::vector<driver::UnreadableVolume>> PoolManager::poolUnreadableVolumes(
+    const PoolHandle& handle) {
+  Lock lock(mutex_);
+  TRY_ASSIGN(auto pool, poolOfHandle(handle));
+  std::vector<driver::UnreadableVolume> out;
+  out.reserve(pool->unreadable.size());
+  for (const auto& [path, error] : pool->unreadable)
+    out.push_back(driver::UnreadableVolume{path, error});
+  return out;
+}
+
 // ---- volume lookups -------------------------------------------------------------------
 
 Result<std::vector<VolHandle>> PoolManager::listAllVolumes(const PoolHandle& handle,

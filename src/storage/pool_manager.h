@@ -55,6 +55,8 @@ class PoolManager final : public driver::StorageDriver {
   Result<void> setPoolAutostart(const driver::PoolHandle& pool, bool autostart) override;
   Result<bool> poolIsActive(const driver::PoolHandle& pool) override;
   Result<bool> poolIsPersistent(const driver::PoolHandle& pool) override;
+  Result<std::vector<driver::UnreadableVolume>> poolUnreadableVolumes(
+      const driver::PoolHandle& pool) override;
 
   // Volumes
   Result<std::vector<driver::VolHandle>> listAllVolumes(const driver::PoolHandle& pool,

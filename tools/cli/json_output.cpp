@@ -39,6 +39,9 @@ nlohmann::json poolJson(const PoolSummary& pool) {
   j["capacity"] = sized ? nlohmann::json(pool.info.capacity) : nlohmann::json(nullptr);
   j["allocation"] = sized ? nlohmann::json(pool.info.allocation) : nlohmann::json(nullptr);
   j["available"] = sized ? nlohmann::json(pool.info.available) : nlohmann::json(nullptr);
+  j["unreadable"] = nlohmann::json::array();
+  for (const auto& u : pool.unreadable)
+    j["unreadable"].push_back({{"path", u.path}, {"error", u.error.text()}});
   return j;
 }
 

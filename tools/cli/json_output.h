@@ -23,6 +23,7 @@ struct PoolSummary {
   bool persistent = false;
   bool autostart = false;
   driver::PoolInfo info;
+  std::vector<driver::UnreadableVolume> unreadable;  // files the last refresh could not read
 };
 
 struct VolSummary {
@@ -36,7 +37,9 @@ struct VolSummary {
 };
 
 // {"name", "uuid", "type", "state", "active", "persistent", "autostart",
-//  "capacity", "allocation", "available"}; sizes in bytes, null unless running/degraded.
+//  "capacity", "allocation", "available", "unreadable"}; sizes in bytes, null unless
+// running/degraded; "unreadable": [{"path", "error"}] for files the last refresh could not
+// read.
 nlohmann::json poolJson(const PoolSummary& pool);
 // {"name", "pool", "key", "path", "type", "format", "backingStore", "capacity",
 // "allocation"}; format and backingStore are null when unknown or absent; with

@@ -76,6 +76,18 @@ bool withPool(CliContext& ctx, const std::string& text, Fn&& fn, unsigned how = 
   return fn(*storage, *pool);
 }
 
+// After a command that refreshed the pool: one warning on stderr for each file it could
+// not read (the pool is up with every other volume listed).
+void warnAboutUnreadableVolumes(CliContext& ctx, driver::StorageDriver& s,
+                                const driver::PoolHandle& p) {
+  auto unreadable = s.poolUnreadableVolumes(p);
+  if (!unreadable) return;
+  for (const auto& u : *unreadable) {
+    ctx.err() << "warning: cannot read volume file '" << u.path << "': " << u.error.text()
+              << '\n';
+  }
+}
+
 // The simple "do X, print 'Pool NAME Xed'" commands.
 using PoolAction = Result<void> (*)(driver::StorageDriver&, const driver::PoolHandle&,
                                     const PoolOptions&);
@@ -88,6 +100,7 @@ bool simplePoolCommand(CliContext& ctx, const PoolOptions& o, PoolAction action,
       return ctx.fail("Failed to " + std::string(failVerb) + " pool " + o.pool, done.error());
     }
     ctx.printExtra("Pool " + o.pool + " " + std::string(doneText) + "\n");
+    warnAboutUnreadableVolumes(ctx, s, p);
     return true;
   });
 }
@@ -123,6 +136,9 @@ bool poolInfo(CliContext& ctx, const PoolOptions& o) {
       text += infoLine("Allocation:", size(info.allocation));
       text += infoLine("Available:", size(info.available));
     }
+    // Virtus: files the last refresh could not read (only when there are some).
+    for (const auto& u : summary->unreadable)
+      text += infoLine("Unreadable:", u.path + ": " + u.error.text());
     ctx.out() << text;
     return true;
   });

@@ -21,6 +21,8 @@ Result<PoolSummary> gatherPoolSummary(driver::StorageDriver& storage,
   s.autostart = storage.poolAutostart(pool).value_or(false);
   auto xml = storage.poolXml(pool, 0);
   if (xml) s.type = poolTypeOfXml(*xml);
+  s.unreadable = storage.poolUnreadableVolumes(pool).value_or(
+      std::vector<driver::UnreadableVolume>{});
   return s;
 }
 
