@@ -43,7 +43,11 @@ Result<StartBuild> startBuildOf(unsigned flags, const char* function) {
 }  // namespace
 
 void PoolManager::markInactiveLocked(const PoolObjectPtr& pool) {
+  // An inactive pool lists no volumes and keeps nothing from its refreshes.
   pool->active = false;
+  pool->volumes.clear();
+  pool->unreadable.clear();
+  pool->refreshCache.reset();
   if (!pool->updateInactive())
     removePoolLocked(pool);
 }
@@ -340,9 +344,6 @@ Result<void> PoolManager::destroyPool(const PoolHandle& handle) {
   TRY(backend->stopPool(runtime));
   store_.removeState(runtime.def.name);
   lock.lock();
-  pool->volumes.clear();
-  pool->unreadable.clear();
-  pool->refreshCache.reset();
   markInactiveLocked(pool);
   return ok();
 }
@@ -380,8 +381,6 @@ Result<void> PoolManager::refreshPool(const PoolHandle& handle, unsigned flags) 
     adoptRuntime(*pool, std::move(runtime));
     return ok();
   }
-  pool->volumes.clear();
-  pool->refreshCache.reset();
   markInactiveLocked(pool);
   return refreshed;
 }

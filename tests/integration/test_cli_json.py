@@ -1,34 +1,23 @@
 """`--json` views of volumes: what virsh's tables cannot show (format, backing store) comes
 from the volume's XML; the facts are checked against qemu-img, not against virtus itself."""
 import json
-import os
-import subprocess
 
 import pytest
 
-BIN = os.environ.get("VIRTUS_BIN", "")
+from cli_support import qemu_img_info, require_bin, virtus as run
 
 
 def virtus(root, *args):
-    p = subprocess.run([BIN, "--root", str(root)] + [str(a) for a in args],
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, (args, p.stdout, p.stderr)
-    return p.stdout
+    return run(root, *args, check=True).stdout
 
 
 @pytest.fixture
 def pool(tmp_path):
-    assert BIN and os.access(BIN, os.X_OK), "VIRTUS_BIN must name the built virtus binary"
+    require_bin()
     root = tmp_path / "root"
     target = tmp_path / "images"
     virtus(root, "pool-create-as", "p", "dir", "--target", target, "--build")
     return root, target
-
-
-def qemu_img_info(path):
-    out = subprocess.run(["qemu-img", "info", "--output=json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
 
 
 def test_vol_list_json_has_formats_sizes_and_backing(pool):

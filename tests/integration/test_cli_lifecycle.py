@@ -8,16 +8,7 @@ import tempfile
 
 import pytest
 
-BIN = os.environ.get("VIRTUS_BIN", "")
-FIXTURES = os.environ.get("VIRTUS_FIXTURES_DIR", "")
-
-
-def virtus(root, *args, env=None, check=False):
-    cmd = [BIN] + (["--root", str(root)] if root else []) + [str(a) for a in args]
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
-    if check:
-        assert p.returncode == 0, (cmd, p.stdout, p.stderr)
-    return p
+from cli_support import BIN, FIXTURES, qemu_img_info, virtus
 
 
 @pytest.fixture
@@ -37,12 +28,6 @@ def make_pool(root, name="p", target=None):
     virtus(root, "pool-build", name, check=True)
     virtus(root, "pool-start", name, check=True)
     return target
-
-
-def qemu_img_info(path):
-    out = subprocess.run(["qemu-img", "info", "--output=json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
 
 
 def test_full_lifecycle(root):

@@ -1,22 +1,16 @@
 """A file a refresh cannot read is reported with its error, not dropped silently and not
 fatal to the pool (libvirt 9.0 fails the whole refresh and stops the pool instead)."""
 import json
-import os
 import subprocess
 
 import pytest
 
-BIN = os.environ.get("VIRTUS_BIN", "")
-
-
-def virtus(root, *args):
-    return subprocess.run([BIN, "--root", str(root)] + [str(a) for a in args],
-                          capture_output=True, text=True, timeout=120)
+from cli_support import require_bin, virtus
 
 
 @pytest.fixture
 def pool(tmp_path):
-    assert BIN and os.access(BIN, os.X_OK), "VIRTUS_BIN must name the built virtus binary"
+    require_bin()
     root = tmp_path / "root"
     target = tmp_path / "images"
     target.mkdir()

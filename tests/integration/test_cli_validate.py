@@ -2,12 +2,11 @@
 definitions that libvirt's parser accepts but its RelaxNG schemas refuse are refused only
 with the option. Expected messages are virsh 9.0's (`virsh -c test:///default
 "pool-define --validate F"`), with libvirt's schema directory."""
-import os
-import subprocess
 
 import pytest
 
-BIN = os.environ.get("VIRTUS_BIN", "")
+from cli_support import require_bin, virtus
+
 SCHEMAS = "/usr/share/libvirt/schemas"
 
 POOL_EXTRA = """<pool type='dir'>
@@ -25,14 +24,9 @@ VOL_EXTRA = """<volume>
 """
 
 
-def virtus(root, *args):
-    cmd = [BIN, "--root", str(root)] + [str(a) for a in args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture
 def root(tmp_path):
-    assert BIN and os.access(BIN, os.X_OK), "VIRTUS_BIN must name the built virtus binary"
+    require_bin()
     r = tmp_path / "root"
     r.mkdir()
     return r

@@ -1,21 +1,15 @@
 """vol-wipe for real: zero keeps holes, the pattern algorithms run the real scrub(1) as
 libvirt does, and the data is gone afterwards."""
 import os
-import subprocess
 
 import pytest
 
-BIN = os.environ.get("VIRTUS_BIN", "")
-
-
-def virtus(root, *args):
-    return subprocess.run([BIN, "--root", str(root)] + [str(a) for a in args],
-                          capture_output=True, text=True, timeout=300)
+from cli_support import require_bin, virtus
 
 
 @pytest.fixture
 def pool(tmp_path):
-    assert BIN and os.access(BIN, os.X_OK), "VIRTUS_BIN must name the built virtus binary"
+    require_bin()
     root = tmp_path / "root"
     target = tmp_path / "images"
     p = virtus(root, "pool-create-as", "p", "dir", "--target", target, "--build")

@@ -228,15 +228,24 @@ Result<void> parseQed(ImageInfo& info, const Buf& head, std::uint64_t fileSize,
 
 // --- vmdk ---------------------------------------------------------------------------------
 
+// Splits a descriptor into lines: the next line of `text` from `pos` (advanced past it), or
+// nullopt at the end.
+std::optional<std::string_view> nextLine(std::string_view text, std::size_t& pos) {
+  if (pos >= text.size())
+    return std::nullopt;
+  std::size_t eol = text.find('\n', pos);
+  if (eol == std::string_view::npos)
+    eol = text.size();
+  std::string_view line = text.substr(pos, eol - pos);
+  pos = eol + 1;
+  return line;
+}
+
 // The value of key="value" (or key=value) at the start of a descriptor line.
 std::optional<std::string_view> descriptorValue(std::string_view text, std::string_view key) {
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos)
-      eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
+  while (auto next = nextLine(text, pos)) {
+    std::string_view line = *next;
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
       line.remove_prefix(1);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
@@ -263,12 +272,8 @@ std::optional<std::string_view> descriptorValue(std::string_view text, std::stri
 std::uint64_t descriptorExtentBytes(std::string_view text) {
   std::uint64_t sectors = 0;
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos)
-      eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
+  while (auto next = nextLine(text, pos)) {
+    std::string_view line = *next;
     for (std::string_view access : {"RW ", "RDONLY ", "NOACCESS "}) {
       if (line.substr(0, access.size()) != access)
         continue;
