@@ -16,28 +16,43 @@ class [[nodiscard]] Result {
  public:
   using value_type = T;
 
-  Result(const T& value) : v_(std::in_place_index<0>, value) {}  // NOLINT: implicit by design
+  Result(const T& value) : v_(std::in_place_index<0>, value) {}        // NOLINT: implicit by design
   Result(T&& value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
   template <class U, class = std::enable_if_t<std::is_constructible_v<T, U&&> &&
                                               !std::is_same_v<std::decay_t<U>, Result> &&
                                               !std::is_same_v<std::decay_t<U>, Error>>>
   Result(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}      // NOLINT
 
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& value() & { assert(has_value()); return std::get<0>(v_); }
-  const T& value() const& { assert(has_value()); return std::get<0>(v_); }
-  T&& value() && { assert(has_value()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const& { assert(!has_value()); return std::get<1>(v_); }
-  Error&& error() && { assert(!has_value()); return std::get<1>(std::move(v_)); }
+  const Error& error() const& {
+    assert(!has_value());
+    return std::get<1>(v_);
+  }
+  Error&& error() && {
+    assert(!has_value());
+    return std::get<1>(std::move(v_));
+  }
 
   template <class U>
   T value_or(U&& fallback) const& {
@@ -60,15 +75,23 @@ class [[nodiscard]] Result<void> {
   explicit operator bool() const { return has_value(); }
   void value() const { assert(has_value()); }
 
-  const Error& error() const& { assert(failed_); return error_; }
-  Error&& error() && { assert(failed_); return std::move(error_); }
+  const Error& error() const& {
+    assert(failed_);
+    return error_;
+  }
+  Error&& error() && {
+    assert(failed_);
+    return std::move(error_);
+  }
 
  private:
   Error error_;
   bool failed_ = false;
 };
 
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+  return {};
+}
 
 }  // namespace virtus
 
@@ -76,12 +99,12 @@ inline Result<void> ok() { return {}; }
 #define VIRTUS_CONCAT(a, b) VIRTUS_CONCAT_INNER(a, b)
 
 // TRY(expr): return the error of a failed Result from the enclosing function.
-#define TRY(expr)                                     \
-  do {                                                \
-    auto&& virtus_try_result_ = (expr);               \
-    if (!virtus_try_result_) {                        \
-      return std::move(virtus_try_result_).error();   \
-    }                                                 \
+#define TRY(expr)                                   \
+  do {                                              \
+    auto&& virtus_try_result_ = (expr);             \
+    if (!virtus_try_result_) {                      \
+      return std::move(virtus_try_result_).error(); \
+    }                                               \
   } while (0)
 
 // TRY_ASSIGN(decl, expr): `TRY_ASSIGN(auto def, parsePool(xml));` declares or assigns from

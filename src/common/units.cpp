@@ -14,7 +14,9 @@ Result<std::uint64_t> scaleInteger(std::uint64_t value, std::string_view unit,
   } else {
     // As virScaleInteger: the "B" of "KB" and the "iB" of "KiB" are matched without regard
     // to case ("kb", "MIB" are valid).
-    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+    auto lower = [](char c) {
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    };
     int base = 0;
     if (unit.size() == 1) {
       base = 1024;
@@ -24,7 +26,8 @@ Result<std::uint64_t> scaleInteger(std::uint64_t value, std::string_view unit,
       base = 1024;
     }
     std::string lowered(unit);
-    for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : lowered)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lowered == "b" || lowered == "byte" || lowered == "bytes") {
       scale = 1;
     } else if (base == 0) {
@@ -33,17 +36,30 @@ Result<std::uint64_t> scaleInteger(std::uint64_t value, std::string_view unit,
     } else {
       int power = 0;
       switch (lowered[0]) {
-        case 'e': power = 6; break;
-        case 'p': power = 5; break;
-        case 't': power = 4; break;
-        case 'g': power = 3; break;
-        case 'm': power = 2; break;
-        case 'k': power = 1; break;
+        case 'e':
+          power = 6;
+          break;
+        case 'p':
+          power = 5;
+          break;
+        case 't':
+          power = 4;
+          break;
+        case 'g':
+          power = 3;
+          break;
+        case 'm':
+          power = 2;
+          break;
+        case 'k':
+          power = 1;
+          break;
         default:
           return makeError(ErrorCode::InvalidArg, ErrorDomain::None,
                            "unknown suffix '" + std::string(unit) + "'");
       }
-      for (int i = 0; i < power; ++i) scale *= static_cast<std::uint64_t>(base);
+      for (int i = 0; i < power; ++i)
+        scale *= static_cast<std::uint64_t>(base);
     }
   }
   if (value != 0 && (limit / scale < value)) {
@@ -78,9 +94,11 @@ std::string prettyCapacity(std::uint64_t bytes) {
   std::uint64_t threshold = 1024;
   while (unit < 6 && bytes >= threshold) {
     ++unit;
-    if (unit < 6) threshold = threshold * 1024 > threshold ? threshold * 1024 : UINT64_MAX;
+    if (unit < 6)
+      threshold = threshold * 1024 > threshold ? threshold * 1024 : UINT64_MAX;
   }
-  for (int i = 0; i < unit; ++i) value /= 1024.0;
+  for (int i = 0; i < unit; ++i)
+    value /= 1024.0;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2lf %s", value, kUnits[unit]);
   return buf;

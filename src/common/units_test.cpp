@@ -66,7 +66,8 @@ TEST(Uuid, ParsesAndFormats) {
 }
 
 Result<int> half(int v) {
-  if (v % 2) return makeError(ErrorCode::InvalidArg, ErrorDomain::None, "odd");
+  if (v % 2)
+    return makeError(ErrorCode::InvalidArg, ErrorDomain::None, "odd");
   return v / 2;
 }
 Result<int> quarter(int v) {

@@ -83,8 +83,7 @@ class StorageDriver {
   virtual Result<std::vector<UnreadableVolume>> poolUnreadableVolumes(const PoolHandle& pool) = 0;
 
   // Volumes
-  virtual Result<std::vector<VolHandle>> listAllVolumes(const PoolHandle& pool,
-                                                        unsigned flags) = 0;
+  virtual Result<std::vector<VolHandle>> listAllVolumes(const PoolHandle& pool, unsigned flags) = 0;
   virtual Result<VolHandle> lookupVolByName(const PoolHandle& pool, std::string_view name) = 0;
   virtual Result<VolHandle> lookupVolByKey(std::string_view key) = 0;
   virtual Result<VolHandle> lookupVolByPath(std::string_view path) = 0;
@@ -96,16 +95,15 @@ class StorageDriver {
   virtual Result<void> deleteVol(const VolHandle& vol, unsigned flags) = 0;
   virtual Result<void> wipeVol(const VolHandle& vol, WipeAlgorithm algorithm, unsigned flags,
                                const ProgressFn& progress = {}) = 0;
-  virtual Result<void> resizeVol(const VolHandle& vol, std::uint64_t capacity,
-                                 unsigned flags) = 0;
+  virtual Result<void> resizeVol(const VolHandle& vol, std::uint64_t capacity, unsigned flags) = 0;
   virtual Result<VolInfo> volInfo(const VolHandle& vol, unsigned flags) = 0;
   virtual Result<std::string> volXml(const VolHandle& vol, unsigned flags) = 0;
   virtual Result<std::string> volPath(const VolHandle& vol) = 0;
-  virtual Result<void> uploadVol(const VolHandle& vol, std::uint64_t offset,
-                                 std::uint64_t length, unsigned flags, StreamSource& source,
+  virtual Result<void> uploadVol(const VolHandle& vol, std::uint64_t offset, std::uint64_t length,
+                                 unsigned flags, StreamSource& source,
                                  const ProgressFn& progress = {}) = 0;
-  virtual Result<void> downloadVol(const VolHandle& vol, std::uint64_t offset,
-                                   std::uint64_t length, unsigned flags, StreamSink& sink,
+  virtual Result<void> downloadVol(const VolHandle& vol, std::uint64_t offset, std::uint64_t length,
+                                   unsigned flags, StreamSink& sink,
                                    const ProgressFn& progress = {}) = 0;
 };
 

@@ -13,7 +13,7 @@ namespace virtus::driver {
 struct StreamChunk {
   enum class Kind { Data, Hole, End };
   Kind kind = Kind::End;
-  std::string data;          // Kind::Data
+  std::string data;              // Kind::Data
   std::uint64_t holeLength = 0;  // Kind::Hole
 };
 

@@ -12,8 +12,8 @@ namespace virtus::os {
 struct Command {
   std::string program;
   std::vector<std::string> args;
-  std::optional<std::string> input;              // written to stdin when set
-  std::chrono::milliseconds timeout{0};          // 0: the runner's default deadline
+  std::optional<std::string> input;      // written to stdin when set
+  std::chrono::milliseconds timeout{0};  // 0: the runner's default deadline
 
   // libvirt's test rendering (virCommandToString with line breaks): program and
   // arguments joined by " \\\n", except that a value following an option that starts

@@ -7,7 +7,8 @@ Result<CommandOutput> runChecked(CommandRunner& runner, const Command& command,
   TRY_ASSIGN(auto output, runner.run(command));
   if (output.exitStatus != 0) {
     std::string err = output.err;
-    while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+    while (!err.empty() && (err.back() == '\n' || err.back() == ' '))
+      err.pop_back();
     return makeError(ErrorCode::InternalError, domain,
                      "Child process (" + command.toString() + ") unexpected exit status " +
                          std::to_string(output.exitStatus) + (err.empty() ? "" : ": " + err));

@@ -23,9 +23,7 @@ class PathDirectory final : public Directory {
   }
 
  private:
-  std::string join(const std::string& name) const {
-    return joinPath(path_, name);
-  }
+  std::string join(const std::string& name) const { return joinPath(path_, name); }
 
   FileSystem& fs_;
   std::string path_;

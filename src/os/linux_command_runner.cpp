@@ -32,7 +32,8 @@ class Fd {
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
   void reset() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0)
+      ::close(fd_);
     fd_ = -1;
   }
   Fd& operator=(int fd) {
@@ -51,17 +52,22 @@ struct Pipe {
 
 Result<void> makePipe(Pipe& p) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) < 0) return systemError(ErrorDomain::None, errno, "cannot create pipe");
+  if (::pipe2(fds, O_CLOEXEC) < 0)
+    return systemError(ErrorDomain::None, errno, "cannot create pipe");
   p.read = fds[0];
   p.write = fds[1];
   return ok();
 }
 
-void setNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void setNonBlocking(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 int exitStatusOf(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
   return 255;
 }
 
@@ -89,9 +95,12 @@ bool reapWithin(pid_t pid, std::chrono::milliseconds limit, int& status) {
   auto deadline = Clock::now() + limit;
   for (;;) {
     pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return true;
-    if (r < 0 && errno != EINTR) return true;  // already gone: nothing left to reap
-    if (Clock::now() >= deadline) return false;
+    if (r == pid)
+      return true;
+    if (r < 0 && errno != EINTR)
+      return true;  // already gone: nothing left to reap
+    if (Clock::now() >= deadline)
+      return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
@@ -106,7 +115,8 @@ Result<CommandOutput> LinuxCommandRunner::run(const Command& command) {
   Pipe in, out, err;
   TRY(makePipe(out));
   TRY(makePipe(err));
-  if (command.input) TRY(makePipe(in));
+  if (command.input)
+    TRY(makePipe(in));
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -129,12 +139,13 @@ Result<CommandOutput> LinuxCommandRunner::run(const Command& command) {
   posix_spawnattr_setsigdefault(&attr, &defaults);
   // Its own process group, so that a deadline kills whatever the tool started as well.
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                       POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(command.program.c_str()));
-  for (const auto& a : command.args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : command.args)
+    argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
 
   pid_t pid = -1;
@@ -150,13 +161,15 @@ Result<CommandOutput> LinuxCommandRunner::run(const Command& command) {
   err.write.reset();
   setNonBlocking(out.read.get());
   setNonBlocking(err.read.get());
-  if (in.write.valid()) setNonBlocking(in.write.get());
+  if (in.write.valid())
+    setNonBlocking(in.write.get());
 
   auto timeout = command.timeout.count() > 0 ? command.timeout : defaultTimeout_;
   auto deadline = Clock::now() + timeout;
   CommandOutput result;
   std::size_t inputDone = 0;
-  if (command.input && command.input->empty()) in.write.reset();
+  if (command.input && command.input->empty())
+    in.write.reset();
   bool timedOut = false;
 
   while (out.read.valid() || err.read.valid() || in.write.valid()) {
@@ -183,11 +196,13 @@ Result<CommandOutput> LinuxCommandRunner::run(const Command& command) {
     }
     int pr = ::poll(fds, n, static_cast<int>(std::min<long long>(left + 1, 1000)));
     if (pr < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       break;
     }
     auto drain = [](Fd& fd, std::string& sink, short revents) {
-      if (!(revents & (POLLIN | POLLHUP | POLLERR))) return;
+      if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+        return;
       char buf[16384];
       for (;;) {
         ssize_t got = ::read(fd.get(), buf, sizeof buf);
@@ -195,22 +210,27 @@ Result<CommandOutput> LinuxCommandRunner::run(const Command& command) {
           sink.append(buf, static_cast<std::size_t>(got));
           continue;
         }
-        if (got < 0 && (errno == EINTR)) continue;
-        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (got < 0 && (errno == EINTR))
+          continue;
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+          return;
         fd.reset();  // EOF or error
         return;
       }
     };
-    if (outIdx >= 0) drain(out.read, result.out, fds[outIdx].revents);
-    if (errIdx >= 0) drain(err.read, result.err, fds[errIdx].revents);
+    if (outIdx >= 0)
+      drain(out.read, result.out, fds[outIdx].revents);
+    if (errIdx >= 0)
+      drain(err.read, result.err, fds[errIdx].revents);
     if (inIdx >= 0 && fds[inIdx].revents) {
       if (fds[inIdx].revents & (POLLERR | POLLHUP)) {
         in.write.reset();
       } else {
         const std::string& data = *command.input;
-        ssize_t w = writeNoSigpipe(in.write.get(), data.data() + inputDone,
-                                   data.size() - inputDone);
-        if (w > 0) inputDone += static_cast<std::size_t>(w);
+        ssize_t w =
+            writeNoSigpipe(in.write.get(), data.data() + inputDone, data.size() - inputDone);
+        if (w > 0)
+          inputDone += static_cast<std::size_t>(w);
         if ((w < 0 && errno != EAGAIN && errno != EINTR) || inputDone == data.size()) {
           in.write.reset();
         }
@@ -223,9 +243,11 @@ Result<CommandOutput> LinuxCommandRunner::run(const Command& command) {
     // The pipes are closed, but the program may still run (or have daemonized a child that
     // closed them): keep honouring the deadline.
     auto now = Clock::now();
-    auto left = now < deadline ? std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)
-                               : std::chrono::milliseconds(0);
-    if (!reapWithin(pid, left, status)) timedOut = true;
+    auto left = now < deadline
+                    ? std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)
+                    : std::chrono::milliseconds(0);
+    if (!reapWithin(pid, left, status))
+      timedOut = true;
   }
   if (timedOut) {
     ::kill(-pid, SIGTERM);

@@ -280,9 +280,7 @@ class LinuxDirectory final : public Directory {
   }
 
  private:
-  std::string join(const std::string& name) const {
-    return joinPath(path_, name);
-  }
+  std::string join(const std::string& name) const { return joinPath(path_, name); }
 
   int fd_;
   std::string path_;

@@ -11,7 +11,8 @@ namespace virtus::os {
 namespace {
 
 std::string withoutTrailingSlashes(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  while (path.size() > 1 && path.back() == '/')
+    path.pop_back();
   return path;
 }
 
@@ -78,7 +79,8 @@ RootPaths processDefaultRootPaths() {
   }
   env.getenv = [](std::string_view name) -> std::optional<std::string> {
     const char* value = std::getenv(std::string(name).c_str());
-    if (!value) return std::nullopt;
+    if (!value)
+      return std::nullopt;
     return std::string(value);
   };
   return defaultRootPaths(env);

@@ -12,7 +12,8 @@ UserEnvironment user(std::map<std::string, std::string> vars) {
   env.home = "/home/u";
   env.getenv = [vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
+    if (it == vars.end())
+      return std::nullopt;
     return it->second;
   };
   return env;

@@ -26,9 +26,11 @@ Error missingBackendError(model::PoolType type) {
 Result<StorageBackendPtr> BackendRegistry::create(model::PoolType type,
                                                   const BackendContext& context) const {
   const auto& factory = factories_[static_cast<std::size_t>(type)];
-  if (!factory) return missingBackendError(type);
+  if (!factory)
+    return missingBackendError(type);
   StorageBackendPtr backend = factory(context);
-  if (!backend) return missingBackendError(type);
+  if (!backend)
+    return missingBackendError(type);
   return backend;
 }
 

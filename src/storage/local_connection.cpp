@@ -22,7 +22,8 @@ class LocalConnectionImpl final : public LocalConnection {
   driver::StorageDriver& storage() override { return manager_; }
   std::string uri() const override {
     const auto& paths = manager_.paths();
-    if (!paths.root.empty()) return "virtus:///embed?root=" + paths.root;
+    if (!paths.root.empty())
+      return "virtus:///embed?root=" + paths.root;
     return "virtus:///embed";
   }
   const std::vector<Error>& startupProblems() const override { return problems_; }

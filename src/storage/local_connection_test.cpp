@@ -13,8 +13,8 @@ namespace {
 TEST(LocalConnection, DirPoolLifecycle) {
   testing::TempDir root;
   std::string poolDir = root.path() + "/images";
-  std::string xml = "<pool type='dir'><name>img</name><target><path>" + poolDir +
-                    "</path></target></pool>";
+  std::string xml =
+      "<pool type='dir'><name>img</name><target><path>" + poolDir + "</path></target></pool>";
   {
     auto conn = openLocalConnection(os::RootPaths::underRoot(root.path() + "/state"));
     EXPECT_EQ(conn->uri(), "virtus:///embed?root=" + root.path() + "/state");

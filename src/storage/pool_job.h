@@ -43,8 +43,10 @@ class PoolJob {
       ++pool_->asyncJobs;
     }
     if (volume_) {
-      if (mark_ == VolumeMark::Building) volume_->building = true;
-      if (mark_ == VolumeMark::InUse) ++volume_->inUse;
+      if (mark_ == VolumeMark::Building)
+        volume_->building = true;
+      if (mark_ == VolumeMark::InUse)
+        ++volume_->inUse;
     }
   }
   PoolJob(const PoolJob&) = delete;
@@ -53,29 +55,34 @@ class PoolJob {
 
   // Ends the job now (idempotent).
   void end() {
-    if (!pool_) return;
+    if (!pool_)
+      return;
     bool relock = !lock_->owns_lock();
-    if (relock) lock_->lock();
+    if (relock)
+      lock_->lock();
     if (kind_ == Kind::Exclusive) {
       pool_->exclusiveJob = false;
     } else {
       --pool_->asyncJobs;
     }
     if (volume_) {
-      if (mark_ == VolumeMark::Building) volume_->building = false;
-      if (mark_ == VolumeMark::InUse) --volume_->inUse;
+      if (mark_ == VolumeMark::Building)
+        volume_->building = false;
+      if (mark_ == VolumeMark::InUse)
+        --volume_->inUse;
     }
     pool_.reset();
     volume_.reset();
-    if (relock) lock_->unlock();
+    if (relock)
+      lock_->unlock();
     changed_->notify_all();
   }
 
   const PoolObjectPtr& pool() const { return pool_; }
 
   // Waits, with `lock` held, until no exclusive job runs on `pool`.
-  static void waitForExclusive(std::unique_lock<std::mutex>& lock,
-                               std::condition_variable& changed, const PoolObject& pool) {
+  static void waitForExclusive(std::unique_lock<std::mutex>& lock, std::condition_variable& changed,
+                               const PoolObject& pool) {
     changed.wait(lock, [&] { return !pool.exclusiveJob; });
   }
 

@@ -25,8 +25,7 @@ class PoolJob;
 class PoolManager final : public driver::StorageDriver {
  public:
   // One backend per registered type is created now; `context` must outlive the manager.
-  PoolManager(const BackendRegistry& registry, const BackendContext& context,
-              os::RootPaths paths);
+  PoolManager(const BackendRegistry& registry, const BackendContext& context, os::RootPaths paths);
   ~PoolManager() override;
 
   // Loads the definitions and state files, keeps pools whose state file exists and whose
@@ -78,11 +77,11 @@ class PoolManager final : public driver::StorageDriver {
   Result<driver::VolInfo> volInfo(const driver::VolHandle& vol, unsigned flags) override;
   Result<std::string> volXml(const driver::VolHandle& vol, unsigned flags) override;
   Result<std::string> volPath(const driver::VolHandle& vol) override;
-  Result<void> uploadVol(const driver::VolHandle& vol, std::uint64_t offset,
-                         std::uint64_t length, unsigned flags, driver::StreamSource& source,
+  Result<void> uploadVol(const driver::VolHandle& vol, std::uint64_t offset, std::uint64_t length,
+                         unsigned flags, driver::StreamSource& source,
                          const driver::ProgressFn& progress = {}) override;
-  Result<void> downloadVol(const driver::VolHandle& vol, std::uint64_t offset,
-                           std::uint64_t length, unsigned flags, driver::StreamSink& sink,
+  Result<void> downloadVol(const driver::VolHandle& vol, std::uint64_t offset, std::uint64_t length,
+                           unsigned flags, driver::StreamSink& sink,
                            const driver::ProgressFn& progress = {}) override;
 
   const os::RootPaths& paths() const { return paths_; }
@@ -137,9 +136,9 @@ class PoolManager final : public driver::StorageDriver {
   PoolStateStore store_;
   std::array<StorageBackendPtr, model::kPoolTypeCount> backends_;
 
-  mutable std::mutex mutex_;             // the table and every PoolObject
-  std::condition_variable changed_;      // a job ended
-  std::mutex configMutex_;               // serializes writers of config files and links
+  mutable std::mutex mutex_;         // the table and every PoolObject
+  std::condition_variable changed_;  // a job ended
+  std::mutex configMutex_;           // serializes writers of config files and links
   std::vector<PoolObjectPtr> pools_;
 };
 

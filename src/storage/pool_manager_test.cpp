@@ -16,7 +16,8 @@ class PoolManagerTest : public ManagerFixture {};
 std::vector<std::string> names(const Result<std::vector<PoolHandle>>& r) {
   std::vector<std::string> out;
   if (r) {
-    for (const auto& h : *r) out.push_back(h.name);
+    for (const auto& h : *r)
+      out.push_back(h.name);
   }
   return out;
 }
@@ -141,8 +142,8 @@ TEST_F(PoolManagerTest, FailedStartLeavesThePoolInactiveAndIntact) {
   EXPECT_TRUE(fileExists("etc/storage/p.xml"));
 
   storage_.pools = {"/fake/p"};
-  storage_.failures.emplace("refreshPool", makeError(ErrorCode::InternalError,
-                                                     ErrorDomain::Storage, "refresh broke"));
+  storage_.failures.emplace(
+      "refreshPool", makeError(ErrorCode::InternalError, ErrorDomain::Storage, "refresh broke"));
   r = m->startPool(*h, 0);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "refresh broke");
@@ -240,8 +241,8 @@ TEST_F(PoolManagerTest, LookupErrors) {
   EXPECT_EQ(byName.error().code, ErrorCode::NoStoragePool);
   auto byUuid = m->lookupPoolByUuid(*Uuid::parse(kUuidB));
   ASSERT_FALSE(byUuid);
-  EXPECT_EQ(byUuid.error().message, std::string("no storage pool with matching uuid '") +
-                                        kUuidB + "'");
+  EXPECT_EQ(byUuid.error().message,
+            std::string("no storage pool with matching uuid '") + kUuidB + "'");
 }
 
 TEST_F(PoolManagerTest, ListFilters) {

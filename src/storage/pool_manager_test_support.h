@@ -13,12 +13,12 @@
 #include <set>
 #include <string>
 
+#include "fakes/fake_command_runner.h"
 #include "os/clock.h"
 #include "os/linux_file_system.h"
 #include "os/root_paths.h"
 #include "storage/backend_registry.h"
 #include "storage/pool_manager.h"
-#include "fakes/fake_command_runner.h"
 
 namespace virtus::storage::testing {
 
@@ -34,7 +34,8 @@ class Gate {
   // Called by the backend.
   void pass() {
     std::unique_lock lock(m_);
-    if (!armed_) return;
+    if (!armed_)
+      return;
     entered_ = true;
     cv_.notify_all();
     cv_.wait(lock, [&] { return released_; });
@@ -61,15 +62,16 @@ struct FakeStorage {
   std::mutex m;
   std::set<std::string> pools;  // target paths that "exist" (checkPool, startPool)
   std::map<std::string, std::map<std::string, model::VolDef>> volumes;
-  std::map<std::string, Error> failures;  // operation name -> error to return (once)
-  std::vector<std::string> calls;         // "startPool p", "buildVol p/v" ...
+  std::map<std::string, Error> failures;        // operation name -> error to return (once)
+  std::vector<std::string> calls;               // "startPool p", "buildVol p/v" ...
   std::vector<const RefreshCache*> cachesSeen;  // the cache each refreshPool received
   Gate createVolGate, buildVolGate, wipeGate, refreshGate;
   std::uint64_t capacity = 1000000;
 
   std::optional<Error> takeFailure(const std::string& op) {
     auto it = failures.find(op);
-    if (it == failures.end()) return std::nullopt;
+    if (it == failures.end())
+      return std::nullopt;
     Error e = it->second;
     failures.erase(it);
     return e;
@@ -93,7 +95,8 @@ class FakeBackend final : public StorageBackend {
     std::lock_guard lock(s_.m);
     TRY(step("refreshPool", pool.def.name));
     s_.cachesSeen.push_back(pool.refreshCache.get());
-    if (!pool.refreshCache) pool.refreshCache = std::make_shared<RefreshCache>();
+    if (!pool.refreshCache)
+      pool.refreshCache = std::make_shared<RefreshCache>();
     std::uint64_t used = 0;
     pool.volumes.clear();
     for (auto& [name, vol] : s_.volumes[pool.def.target.path]) {
@@ -182,9 +185,8 @@ class FakeBackend final : public StorageBackend {
   Result<void> resizeVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t capacity,
                          unsigned flags) override {
     std::lock_guard lock(s_.m);
-    TRY(step("resizeVol",
-             pool.def.name + "/" + vol.name + " " + std::to_string(capacity) + " " +
-                 std::to_string(flags)));
+    TRY(step("resizeVol", pool.def.name + "/" + vol.name + " " + std::to_string(capacity) + " " +
+                              std::to_string(flags)));
     s_.volumes[pool.def.target.path][vol.name].capacity = capacity;
     return ok();
   }
@@ -198,7 +200,8 @@ class FakeBackend final : public StorageBackend {
  private:
   Result<void> step(const std::string& op, const std::string& what) {
     s_.calls.push_back(op + " " + what);
-    if (auto e = s_.takeFailure(op)) return *e;
+    if (auto e = s_.takeFailure(op))
+      return *e;
     return ok();
   }
 
@@ -245,15 +248,15 @@ class ManagerFixture : public ::testing::Test {
       return std::make_unique<FakeBackend>(storage_, features);
     });
     auto manager = std::make_unique<PoolManager>(registry, context_, paths_);
-    if (load) problems_ = manager->loadState(autostart);
+    if (load)
+      problems_ = manager->loadState(autostart);
     return manager;
   }
 
   static std::string poolXml(const std::string& name, const std::string& uuid,
                              const std::string& path = "") {
-    return "<pool type='dir'><name>" + name + "</name><uuid>" + uuid +
-           "</uuid><target><path>" + (path.empty() ? "/fake/" + name : path) +
-           "</path></target></pool>";
+    return "<pool type='dir'><name>" + name + "</name><uuid>" + uuid + "</uuid><target><path>" +
+           (path.empty() ? "/fake/" + name : path) + "</path></target></pool>";
   }
   static std::string volXml(const std::string& name, std::uint64_t capacity = 1024) {
     return "<volume><name>" + name + "</name><capacity>" + std::to_string(capacity) +

@@ -86,8 +86,7 @@ TEST_F(PoolManagerVolumeTest, VolumeOperationsNeedAnActivePool) {
   VolHandle v{"p", "v", "/fake/p/v"};
   ASSERT_TRUE(m_->destroyPool(pool_));
   EXPECT_EQ(m_->listAllVolumes(pool_, 0).error().message, "storage pool 'p' is not active");
-  EXPECT_EQ(m_->createVol(pool_, volXml("w"), 0).error().message,
-            "storage pool 'p' is not active");
+  EXPECT_EQ(m_->createVol(pool_, volXml("w"), 0).error().message, "storage pool 'p' is not active");
   EXPECT_EQ(m_->volInfo(v, 0).error().message, "storage pool 'p' is not active");
   EXPECT_EQ(m_->deleteVol(v, 0).error().code, ErrorCode::OperationInvalid);
   EXPECT_EQ(m_->lookupVolByKey("/fake/p/v").error().code, ErrorCode::NoStorageVol);
@@ -137,11 +136,11 @@ TEST_F(PoolManagerVolumeTest, CloneAcrossPools) {
   auto dup = m_->createVolFrom(q, "<volume><name>copy</name></volume>", src, 0);
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().message, "storage volume name 'copy' already in use.");
-  auto missing = m_->createVolFrom(q, "<volume><name>c2</name></volume>",
-                                   VolHandle{"p", "nope", ""}, 0);
+  auto missing =
+      m_->createVolFrom(q, "<volume><name>c2</name></volume>", VolHandle{"p", "nope", ""}, 0);
   EXPECT_EQ(missing.error().message, "no storage vol with matching name 'nope'");
-  auto noPool = m_->createVolFrom(q, "<volume><name>c2</name></volume>",
-                                  VolHandle{"zz", "src", ""}, 0);
+  auto noPool =
+      m_->createVolFrom(q, "<volume><name>c2</name></volume>", VolHandle{"zz", "src", ""}, 0);
   EXPECT_EQ(noPool.error().message, "no storage pool with matching name 'zz'");
 }
 

@@ -148,8 +148,7 @@ Result<VolHandle> PoolManager::createVolFrom(const PoolHandle& handle, std::stri
     poolDef = target->def;
   }
   lock.unlock();
-  TRY_ASSIGN(auto def,
-             parseVolDefinition(poolDef, xml, VolCapacity::Optional, flags & kValidate));
+  TRY_ASSIGN(auto def, parseVolDefinition(poolDef, xml, VolCapacity::Optional, flags & kValidate));
   lock.lock();
   PoolObjectPtr pool, srcPool;
   for (;;) {

@@ -30,7 +30,8 @@ void PoolObject::removeVolume(const VolumeObjectPtr& vol) {
 }
 
 bool PoolObject::updateInactive() {
-  if (!persistent) return false;
+  if (!persistent)
+    return false;
   if (newDef) {
     def = std::move(*newDef);
     newDef.reset();

@@ -12,7 +12,9 @@ bool endsWithXml(const std::string& name) {
   return name.size() > 4 && name.compare(name.size() - 4, 4, ".xml") == 0;
 }
 
-std::string stem(const std::string& fileName) { return fileName.substr(0, fileName.size() - 4); }
+std::string stem(const std::string& fileName) {
+  return fileName.substr(0, fileName.size() - 4);
+}
 
 }  // namespace
 
@@ -30,7 +32,8 @@ std::string PoolStateStore::autostartLinkPath(const std::string& name) const {
 }
 
 Result<void> PoolStateStore::ensureDir(const std::string& dir) {
-  if (fs_.exists(dir)) return ok();
+  if (fs_.exists(dir))
+    return ok();
   return fs_.makeDirectories(dir, 0755);
 }
 
@@ -41,7 +44,8 @@ Result<void> PoolStateStore::saveConfig(const model::PoolDef& def) {
 
 Result<void> PoolStateStore::deleteConfig(const std::string& name) {
   auto path = configPath(name);
-  if (!fs_.exists(path)) return ok();
+  if (!fs_.exists(path))
+    return ok();
   return fs_.removeFile(path);
 }
 
@@ -52,7 +56,8 @@ Result<void> PoolStateStore::saveState(const model::PoolDef& def) {
 
 void PoolStateStore::removeState(const std::string& name) {
   auto path = statePath(name);
-  if (fs_.exists(path)) (void)fs_.removeFile(path);
+  if (fs_.exists(path))
+    (void)fs_.removeFile(path);
 }
 
 bool PoolStateStore::isAutostart(const std::string& name) {
@@ -60,7 +65,8 @@ bool PoolStateStore::isAutostart(const std::string& name) {
 }
 
 Result<void> PoolStateStore::removeAutostart(const std::string& name) {
-  if (!isAutostart(name)) return ok();
+  if (!isAutostart(name))
+    return ok();
   auto path = autostartLinkPath(name);
   if (auto removed = fs_.removeFile(path); !removed) {
     return makeError(ErrorCode::SystemError, ErrorDomain::Storage,
@@ -70,8 +76,10 @@ Result<void> PoolStateStore::removeAutostart(const std::string& name) {
 }
 
 Result<void> PoolStateStore::setAutostart(const std::string& name, bool autostart) {
-  if (!autostart) return removeAutostart(name);
-  if (isAutostart(name)) return ok();
+  if (!autostart)
+    return removeAutostart(name);
+  if (isAutostart(name))
+    return ok();
   auto dir = paths_.storageAutostartDir();
   if (auto made = ensureDir(dir); !made) {
     return makeError(ErrorCode::SystemError, ErrorDomain::Storage,
@@ -91,7 +99,8 @@ Result<void> PoolStateStore::setAutostart(const std::string& name, bool autostar
 LoadedPools PoolStateStore::loadAll() {
   LoadedPools loaded;
   auto scan = [&](const std::string& dir, bool isConfig) {
-    if (!fs_.exists(dir)) return;
+    if (!fs_.exists(dir))
+      return;
     auto entries = fs_.listDirectory(dir);
     if (!entries) {
       loaded.problems.push_back(std::move(entries).error());
@@ -99,10 +108,12 @@ LoadedPools PoolStateStore::loadAll() {
     }
     std::sort(entries->begin(), entries->end());
     for (const auto& entry : *entries) {
-      if (!endsWithXml(entry)) continue;
+      if (!endsWithXml(entry))
+        continue;
       std::string path = dir + "/" + entry;
       auto st = fs_.stat(path);
-      if (!st || !st->isRegular) continue;
+      if (!st || !st->isRegular)
+        continue;
       auto text = fs_.readFile(path);
       if (!text) {
         loaded.problems.push_back(std::move(text).error());
@@ -116,10 +127,9 @@ LoadedPools PoolStateStore::loadAll() {
         continue;
       }
       if (def->name != stem(entry)) {
-        loaded.problems.push_back(makeError(
-            ErrorCode::InternalError, ErrorDomain::Storage,
-            "Storage pool config filename '" + path + "' does not match pool name '" +
-                def->name + "'"));
+        loaded.problems.push_back(makeError(ErrorCode::InternalError, ErrorDomain::Storage,
+                                            "Storage pool config filename '" + path +
+                                                "' does not match pool name '" + def->name + "'"));
         continue;
       }
       if (isConfig) {

@@ -12,12 +12,18 @@ Error unsupported(const StorageBackend& backend, std::string_view operation) {
 }
 }  // namespace
 
-Result<bool> StorageBackend::checkPool(const PoolRuntime&) { return false; }
+Result<bool> StorageBackend::checkPool(const PoolRuntime&) {
+  return false;
+}
 Result<void> StorageBackend::buildPool(PoolRuntime&, unsigned) {
   return unsupported(*this, "pool build");
 }
-Result<void> StorageBackend::startPool(PoolRuntime&) { return ok(); }
-Result<void> StorageBackend::stopPool(PoolRuntime&) { return ok(); }
+Result<void> StorageBackend::startPool(PoolRuntime&) {
+  return ok();
+}
+Result<void> StorageBackend::stopPool(PoolRuntime&) {
+  return ok();
+}
 Result<void> StorageBackend::deletePool(PoolRuntime&, unsigned) {
   return unsupported(*this, "pool deletion");
 }
@@ -34,16 +40,17 @@ Result<void> StorageBackend::buildVolFrom(PoolRuntime&, model::VolDef&, const mo
                                           unsigned, const driver::ProgressFn&) {
   return unsupported(*this, "volume cloning");
 }
-Result<void> StorageBackend::refreshVol(PoolRuntime&, model::VolDef&) { return ok(); }
+Result<void> StorageBackend::refreshVol(PoolRuntime&, model::VolDef&) {
+  return ok();
+}
 Result<void> StorageBackend::deleteVol(PoolRuntime&, model::VolDef&, unsigned) {
   return unsupported(*this, "volume deletion");
 }
 Result<void> StorageBackend::resizeVol(PoolRuntime&, model::VolDef&, std::uint64_t, unsigned) {
   return unsupported(*this, "volume resize");
 }
-Result<void> StorageBackend::uploadVol(PoolRuntime&, model::VolDef&, std::uint64_t,
-                                       std::uint64_t, unsigned, driver::StreamSource&,
-                                       const driver::ProgressFn&) {
+Result<void> StorageBackend::uploadVol(PoolRuntime&, model::VolDef&, std::uint64_t, std::uint64_t,
+                                       unsigned, driver::StreamSource&, const driver::ProgressFn&) {
   return unsupported(*this, "volume upload");
 }
 Result<void> StorageBackend::downloadVol(PoolRuntime&, const model::VolDef&, std::uint64_t,
@@ -51,8 +58,8 @@ Result<void> StorageBackend::downloadVol(PoolRuntime&, const model::VolDef&, std
                                          const driver::ProgressFn&) {
   return unsupported(*this, "volume download");
 }
-Result<void> StorageBackend::wipeVol(PoolRuntime&, model::VolDef&, driver::WipeAlgorithm,
-                                     unsigned, const driver::ProgressFn&) {
+Result<void> StorageBackend::wipeVol(PoolRuntime&, model::VolDef&, driver::WipeAlgorithm, unsigned,
+                                     const driver::ProgressFn&) {
   return unsupported(*this, "volume wiping");
 }
 

@@ -62,7 +62,7 @@ class RefreshCache {
 // A pool's definition plus what refresh learned. Handed to the backend while the manager
 // holds the pool's job guard (not its lock).
 struct PoolRuntime {
-  model::PoolDef def;                    // capacity/allocation/available updated by refresh
+  model::PoolDef def;  // capacity/allocation/available updated by refresh
   // Filled by refreshPool; empty when any other operation is called.
   std::vector<model::VolDef> volumes;
   // Files refresh could not read: (path, error). Reported, never silently dropped.
@@ -104,8 +104,8 @@ class StorageBackend {
   virtual Result<void> resizeVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t capacity,
                                  unsigned flags);
   virtual Result<void> uploadVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t offset,
-                                 std::uint64_t length, unsigned flags,
-                                 driver::StreamSource& source, const driver::ProgressFn& progress);
+                                 std::uint64_t length, unsigned flags, driver::StreamSource& source,
+                                 const driver::ProgressFn& progress);
   virtual Result<void> downloadVol(PoolRuntime& pool, const model::VolDef& vol,
                                    std::uint64_t offset, std::uint64_t length, unsigned flags,
                                    driver::StreamSink& sink, const driver::ProgressFn& progress);

@@ -79,7 +79,8 @@ class FakeCommandRunner final : public os::CommandRunner {
       ADD_FAILURE() << "command " << join(argv) << " got stdin '" << command.input.value_or("")
                     << "', expected '" << *e.input_ << "'";
     }
-    if (e.error_) return *e.error_;
+    if (e.error_)
+      return *e.error_;
     return e.output_;
   }
 
@@ -101,7 +102,8 @@ class FakeCommandRunner final : public os::CommandRunner {
   static std::string join(const std::vector<std::string>& argv) {
     std::string s;
     for (const auto& a : argv) {
-      if (!s.empty()) s += ' ';
+      if (!s.empty())
+        s += ' ';
       s += a;
     }
     return s;

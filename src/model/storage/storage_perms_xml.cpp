@@ -10,19 +10,22 @@ namespace {
 // <owner> / <group>: a number that fits uid_t / gid_t; -1 (or no element) leaves it unset.
 Result<void> parseId(pugi::xml_node node, const char* child, std::optional<std::int64_t>& out) {
   auto text = childText(node, child);
-  if (!text) return ok();
+  if (!text)
+    return ok();
   auto value = parseSigned(*text);
   if (!value || *value < -1 || *value > 0xFFFFFFFFll) {
     return storageXmlError("malformed " + std::string(child) + " element");
   }
-  if (*value != -1) out = *value;
+  if (*value != -1)
+    out = *value;
   return ok();
 }
 }  // namespace
 
 Result<StoragePerms> parseStoragePerms(pugi::xml_node node) {
   StoragePerms perms;
-  if (!node) return perms;
+  if (!node)
+    return perms;
   if (pugi::xml_node modeNode = node.child("mode")) {
     // As virStrToLong_uip(…, 8): leading blanks allowed, nothing after the digits, and
     // only permission bits.
@@ -38,20 +41,24 @@ Result<StoragePerms> parseStoragePerms(pugi::xml_node node) {
   }
   TRY(parseId(node, "owner", perms.uid));
   TRY(parseId(node, "group", perms.gid));
-  if (auto label = childText(node, "label")) perms.label = *label;
+  if (auto label = childText(node, "label"))
+    perms.label = *label;
   return perms;
 }
 
 void formatStoragePerms(XmlWriter& w, const StoragePerms& perms) {
-  if (!perms.mode && !perms.uid && !perms.gid && perms.label.empty()) return;
+  if (!perms.mode && !perms.uid && !perms.gid && perms.label.empty())
+    return;
   w.open("permissions");
   if (perms.mode) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "0%o", *perms.mode);  // libvirt: "00", "0644"
     w.text("mode", buf);
   }
-  if (perms.uid) w.text("owner", std::to_string(static_cast<int>(*perms.uid)));  // "%d"
-  if (perms.gid) w.text("group", std::to_string(static_cast<int>(*perms.gid)));
+  if (perms.uid)
+    w.text("owner", std::to_string(static_cast<int>(*perms.uid)));  // "%d"
+  if (perms.gid)
+    w.text("group", std::to_string(static_cast<int>(*perms.gid)));
   w.textIfSet("label", perms.label);
   w.close("permissions");
 }

@@ -33,12 +33,12 @@ struct VolTarget {
   StoragePerms perms;
   std::optional<StorageTimestamps> timestamps;
   std::optional<StorageEncryption> encryption;
-  std::string compat;                       // qcow2 "0.10" / "1.1"
-  bool lazyRefcounts = false;               // <features><lazy_refcounts/></features>
-  bool extendedL2 = false;                  // <features><extended_l2/></features>
-  bool hasFeatures = false;                 // <features> present (even empty)
-  TriState nocow = TriState::Absent;        // <nocow/>
-  std::optional<std::uint64_t> clusterSize; // <clusterSize unit=>
+  std::string compat;                        // qcow2 "0.10" / "1.1"
+  bool lazyRefcounts = false;                // <features><lazy_refcounts/></features>
+  bool extendedL2 = false;                   // <features><extended_l2/></features>
+  bool hasFeatures = false;                  // <features> present (even empty)
+  TriState nocow = TriState::Absent;         // <nocow/>
+  std::optional<std::uint64_t> clusterSize;  // <clusterSize unit=>
   bool operator==(const VolTarget&) const = default;
 };
 

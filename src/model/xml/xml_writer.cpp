@@ -7,11 +7,21 @@ std::string XmlWriter::escape(std::string_view value) {
   out.reserve(value.size());
   for (char c : value) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // libvirt keeps printable bytes, tab, newline and carriage return and silently
         // drops the other control characters.
@@ -23,7 +33,9 @@ std::string XmlWriter::escape(std::string_view value) {
   return out;
 }
 
-void XmlWriter::startLine() { out_.append(static_cast<std::size_t>(indent_), ' '); }
+void XmlWriter::startLine() {
+  out_.append(static_cast<std::size_t>(indent_), ' ');
+}
 
 void XmlWriter::writeAttrs(const XmlAttrs& attrs) {
   for (const auto& [name, value] : attrs.items()) {

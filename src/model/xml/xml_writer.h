@@ -19,7 +19,8 @@ class XmlAttrs {
     return *this;
   }
   XmlAttrs& addIf(bool present, std::string_view name, std::string_view value) {
-    if (present) add(name, value);
+    if (present)
+      add(name, value);
     return *this;
   }
   XmlAttrs& addNonEmpty(std::string_view name, std::string_view value) {
@@ -43,7 +44,8 @@ class XmlWriter {
   void text(std::string_view name, std::string_view value, const XmlAttrs& attrs = {});
   // <name>text</name> only when value is non-empty.
   void textIfSet(std::string_view name, std::string_view value) {
-    if (!value.empty()) text(name, value);
+    if (!value.empty())
+      text(name, value);
   }
   // An already formatted line (without indentation or newline).
   void raw(std::string_view line);

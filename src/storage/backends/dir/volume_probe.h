@@ -37,7 +37,6 @@ Result<ProbeOutcome> probeDirEntry(os::FileSystem& fs, os::Directory& dir, const
                                    const ProbedHeader* cached, model::VolDef& vol,
                                    std::optional<ProbedHeader>& probed);
 
-
 // path joined to dir unless already absolute (or a URL / json: pseudo-protocol).
 std::string resolveRelativeTo(const std::string& dir, const std::string& path);
 
