@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <map>
 
@@ -200,7 +199,10 @@ TEST_F(DirBackendTest, RefreshMissingDirectoryFails) {
             "cannot open directory '" + pool_.def.target.path + "': No such file or directory");
 }
 
-TEST_F(DirBackendTest, RefreshTenThousandFilesIsFast) {
+// At the scale the issue names: every one of 10,000 files is listed with its format and
+// size, in the first refresh and in a repeated one (which reuses probe results). Speed is
+// measured by bench/ (make bench), not here.
+TEST_F(DirBackendTest, RefreshListsTenThousandFiles) {
   constexpr int kFiles = 10000;
   run({"qemu-img", "create", "-f", "qcow2", poolPath("template.qcow2"), "1G"});
   std::string qcow = readAll(poolPath("template.qcow2"));
@@ -218,30 +220,20 @@ TEST_F(DirBackendTest, RefreshTenThousandFilesIsFast) {
     }
     std::fclose(f);
   }
-  ASSERT_TRUE(backend().refreshPool(pool_));  // warm the caches
-  // The best of a few warm runs: the machine is shared, the minimum is the least noisy.
-  long long ms = -1;
-  for (int run = 0; run < 3; ++run) {
-    auto start = std::chrono::steady_clock::now();
+  for (int pass = 0; pass < 2; ++pass) {
+    SCOPED_TRACE(pass == 0 ? "first refresh" : "repeated refresh");
     ASSERT_TRUE(backend().refreshPool(pool_));
-    long long took = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
-    ms = ms < 0 ? took : std::min(ms, took);
-  }
-  ASSERT_EQ(pool_.volumes.size(), static_cast<std::size_t>(kFiles));
-  EXPECT_TRUE(pool_.unreadable.empty());
-  int qcow2 = 0;
-  for (const auto& v : pool_.volumes) {
-    if (v.target.format == "qcow2") {
-      ++qcow2;
-      EXPECT_EQ(v.capacity, 1ull << 30);
+    ASSERT_EQ(pool_.volumes.size(), static_cast<std::size_t>(kFiles));
+    EXPECT_TRUE(pool_.unreadable.empty());
+    int qcow2 = 0;
+    for (const auto& v : pool_.volumes) {
+      if (v.target.format == "qcow2") {
+        ++qcow2;
+        EXPECT_EQ(v.capacity, 1ull << 30);
+      }
     }
+    EXPECT_EQ(qcow2, kFiles / 2);
   }
-  EXPECT_EQ(qcow2, kFiles / 2);
-  std::printf("warm refresh of %d files: %lld ms\n", kFiles, ms);
-  // Generous bound: the machine is shared; the goal is tens of milliseconds.
-  EXPECT_LT(ms, 2000);
 }
 
 }  // namespace
