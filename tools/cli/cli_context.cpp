@@ -13,10 +13,10 @@ CliContext::~CliContext() = default;
 
 driver::StorageDriver* CliContext::storage() {
   if (!connection_ && !openFailed_) {
-    auto opened = opener_ ? opener_()
-                          : Result<driver::ConnectionPtr>(makeError(
-                                ErrorCode::NoConnect, ErrorDomain::None,
-                                "no connection driver available"));
+    auto opened =
+        opener_ ? opener_()
+                : Result<driver::ConnectionPtr>(makeError(ErrorCode::NoConnect, ErrorDomain::None,
+                                                          "no connection driver available"));
     if (!opened) {
       openFailed_ = true;
       fail("failed to connect to the hypervisor", opened.error());
@@ -28,12 +28,17 @@ driver::StorageDriver* CliContext::storage() {
 }
 
 void CliContext::printExtra(std::string_view text) {
-  if (!quiet_) out_ << text;
+  if (!quiet_)
+    out_ << text;
 }
 
-void CliContext::error(std::string_view message) { err_ << "error: " << message << '\n'; }
+void CliContext::error(std::string_view message) {
+  err_ << "error: " << message << '\n';
+}
 
-void CliContext::reportError(const Error& cause) { error(cause.text()); }
+void CliContext::reportError(const Error& cause) {
+  error(cause.text());
+}
 
 bool CliContext::fail(std::string_view message, const Error& cause) {
   error(message);

@@ -22,9 +22,12 @@ std::optional<unsigned> BuildOptions::createFlags(CliContext& ctx) const {
     return std::nullopt;
   }
   unsigned flags = 0;
-  if (build) flags |= driver::create_pool::kWithBuild;
-  if (overwrite) flags |= driver::create_pool::kWithBuildOverwrite;
-  if (noOverwrite) flags |= driver::create_pool::kWithBuildNoOverwrite;
+  if (build)
+    flags |= driver::create_pool::kWithBuild;
+  if (overwrite)
+    flags |= driver::create_pool::kWithBuildOverwrite;
+  if (noOverwrite)
+    flags |= driver::create_pool::kWithBuildNoOverwrite;
   return flags;
 }
 
@@ -50,8 +53,7 @@ std::optional<std::uint64_t> parseVolSize(CliContext& ctx, std::string_view text
     ctx.error("Malformed size " + std::string(text));
     return std::nullopt;
   }
-  auto scaled =
-      scaleInteger(value, std::string_view(ptr, static_cast<std::size_t>(end - ptr)));
+  auto scaled = scaleInteger(value, std::string_view(ptr, static_cast<std::size_t>(end - ptr)));
   if (!scaled) {
     ctx.fail("Malformed size " + std::string(text), scaled.error());
     return std::nullopt;
@@ -62,7 +64,14 @@ std::optional<std::uint64_t> parseVolSize(CliContext& ctx, std::string_view text
 std::optional<std::string> readDefinitionFile(CliContext& ctx, const std::string& path) {
   auto content = ctx.fs().readFile(path);
   if (!content) {
-    ctx.reportError(content.error());
+    // virsh reads the file itself (virFileReadAll), which words an open failure
+    // "Failed to open file 'PATH': REASON"; keep the host's reason, use virsh's wording.
+    Error cause = content.error();
+    const std::string ours = "cannot open file '" + path + "'";
+    if (cause.message.rfind(ours, 0) == 0) {
+      cause.message = "Failed to open file '" + path + "'" + cause.message.substr(ours.size());
+    }
+    ctx.reportError(cause);
     return std::nullopt;
   }
   return std::move(content).value();
@@ -74,7 +83,8 @@ bool printDocument(CliContext& ctx, const Result<std::string>& text) {
     return false;
   }
   ctx.out() << *text;
-  if (!text->empty() && text->back() != '\n') ctx.out() << '\n';
+  if (!text->empty() && text->back() != '\n')
+    ctx.out() << '\n';
   return true;
 }
 

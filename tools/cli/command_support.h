@@ -25,7 +25,8 @@ void addVolStreamCommands(CLI::App& app, CliContext& ctx);
 void addXmlCommands(CLI::App& app, CliContext& ctx);
 
 inline void setResult(CliContext& ctx, bool ok) {
-  if (!ok) ctx.markFailed();
+  if (!ok)
+    ctx.markFailed();
 }
 
 // pool-create, pool-create-as, pool-start: --build [--overwrite | --no-overwrite].

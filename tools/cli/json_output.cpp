@@ -4,23 +4,34 @@ namespace virtus::cli {
 
 std::string_view poolStateName(driver::PoolState state) {
   switch (state) {
-    case driver::PoolState::Inactive: return "inactive";
-    case driver::PoolState::Building: return "building";
-    case driver::PoolState::Running: return "running";
-    case driver::PoolState::Degraded: return "degraded";
-    case driver::PoolState::Inaccessible: return "inaccessible";
+    case driver::PoolState::Inactive:
+      return "inactive";
+    case driver::PoolState::Building:
+      return "building";
+    case driver::PoolState::Running:
+      return "running";
+    case driver::PoolState::Degraded:
+      return "degraded";
+    case driver::PoolState::Inaccessible:
+      return "inaccessible";
   }
   return "unknown";
 }
 
 std::string_view volTypeName(model::VolType type) {
   switch (type) {
-    case model::VolType::File: return "file";
-    case model::VolType::Block: return "block";
-    case model::VolType::Dir: return "dir";
-    case model::VolType::Network: return "network";
-    case model::VolType::Netdir: return "netdir";
-    case model::VolType::Ploop: return "ploop";
+    case model::VolType::File:
+      return "file";
+    case model::VolType::Block:
+      return "block";
+    case model::VolType::Dir:
+      return "dir";
+    case model::VolType::Network:
+      return "network";
+    case model::VolType::Netdir:
+      return "netdir";
+    case model::VolType::Ploop:
+      return "ploop";
   }
   return "unknown";
 }

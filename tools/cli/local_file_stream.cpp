@@ -57,7 +57,8 @@ Result<void> LocalFileSink::write(std::span<const char> data) {
 }
 
 Result<void> LocalFileSink::hole(std::uint64_t length) {
-  if (length == 0) return ok();
+  if (length == 0)
+    return ok();
   // Where the file already has bytes in that range, deallocate them; past its end, simply
   // skipping leaves the range unallocated.
   TRY_ASSIGN(auto st, file_.stat());
@@ -66,8 +67,7 @@ Result<void> LocalFileSink::hole(std::uint64_t length) {
     auto punched = file_.punchHole(offset_, overlap);
     if (!punched) {
       // No hole punching here (e.g. tmpfs of old kernels): write the zeros.
-      std::string zeros(static_cast<std::size_t>(std::min<std::uint64_t>(overlap, 1 << 20)),
-                        '\0');
+      std::string zeros(static_cast<std::size_t>(std::min<std::uint64_t>(overlap, 1 << 20)), '\0');
       for (std::uint64_t done = 0; done < overlap;) {
         const std::size_t n =
             static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), overlap - done));
@@ -82,7 +82,8 @@ Result<void> LocalFileSink::hole(std::uint64_t length) {
 
 Result<void> LocalFileSink::finish() {
   TRY_ASSIGN(auto st, file_.stat());
-  if (st.isRegular && st.size != offset_) TRY(file_.truncate(offset_));
+  if (st.isRegular && st.size != offset_)
+    TRY(file_.truncate(offset_));
   return file_.sync();
 }
 

@@ -26,7 +26,8 @@ class LocalFileStreamTest : public ::testing::Test {
     auto f = fs_.open(dir_ + "/" + name, os::OpenMode::CreateExclusive);
     EXPECT_TRUE(f);
     std::string block(kBlock, 'D');
-    for (auto at : dataAt) EXPECT_TRUE((*f)->writeAt(at, block));
+    for (auto at : dataAt)
+      EXPECT_TRUE((*f)->writeAt(at, block));
     EXPECT_TRUE((*f)->truncate(size));
     return std::move(f).value();
   }
@@ -44,7 +45,8 @@ TEST_F(LocalFileStreamTest, SparseSourceReportsHolesAndData) {
   for (;;) {
     auto c = source.next(kBlock);
     ASSERT_TRUE(c);
-    if (c->kind == driver::StreamChunk::Kind::End) break;
+    if (c->kind == driver::StreamChunk::Kind::End)
+      break;
     if (c->kind == driver::StreamChunk::Kind::Hole) {
       sawHole = true;
       holes += c->holeLength;
@@ -66,7 +68,8 @@ TEST_F(LocalFileStreamTest, DenseSourceReadsZerosForHoles) {
     auto c = source.next(100000);
     ASSERT_TRUE(c);
     ASSERT_NE(c->kind, driver::StreamChunk::Kind::Hole);
-    if (c->kind == driver::StreamChunk::Kind::End) break;
+    if (c->kind == driver::StreamChunk::Kind::End)
+      break;
     EXPECT_LE(c->data.size(), 100000u);
     all += c->data;
   }

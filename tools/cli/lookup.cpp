@@ -14,13 +14,15 @@ std::optional<driver::PoolHandle> findPool(CliContext& ctx, driver::StorageDrive
   if ((how & by::kUuid) && text.size() == kUuidStringLength) {
     if (auto uuid = Uuid::parse(text)) {
       auto found = storage.lookupPoolByUuid(*uuid);
-      if (found) return std::move(found).value();
+      if (found)
+        return std::move(found).value();
       last = found.error();
     }
   }
   if (how & by::kName) {
     auto found = storage.lookupPoolByName(text);
-    if (found) return std::move(found).value();
+    if (found)
+      return std::move(found).value();
     last = found.error();
   }
   std::string message = "failed to get pool '" + std::string(text) + "'";
@@ -39,7 +41,8 @@ std::optional<driver::VolHandle> findVol(CliContext& ctx, driver::StorageDriver&
   std::optional<driver::PoolHandle> pool;
   if (poolText) {
     pool = findPool(ctx, storage, *poolText);
-    if (!pool) return std::nullopt;
+    if (!pool)
+      return std::nullopt;
     auto active = storage.poolIsActive(*pool);
     if (!active || !*active) {
       ctx.error("pool '" + *poolText + "' is not active");
@@ -49,14 +52,18 @@ std::optional<driver::VolHandle> findVol(CliContext& ctx, driver::StorageDriver&
 
   std::optional<Error> last;
   auto attempt = [&](Result<driver::VolHandle> found) -> std::optional<driver::VolHandle> {
-    if (found) return std::move(found).value();
+    if (found)
+      return std::move(found).value();
     last = found.error();
     return std::nullopt;
   };
   std::optional<driver::VolHandle> vol;
-  if (pool && (how & by::kName)) vol = attempt(storage.lookupVolByName(*pool, text));
-  if (!vol && (how & by::kUuid)) vol = attempt(storage.lookupVolByKey(text));
-  if (!vol && (how & by::kUuid)) vol = attempt(storage.lookupVolByPath(text));
+  if (pool && (how & by::kName))
+    vol = attempt(storage.lookupVolByName(*pool, text));
+  if (!vol && (how & by::kUuid))
+    vol = attempt(storage.lookupVolByKey(text));
+  if (!vol && (how & by::kUuid))
+    vol = attempt(storage.lookupVolByPath(text));
 
   if (!vol) {
     std::string message = "failed to get vol '" + std::string(text) + "'";
@@ -72,8 +79,7 @@ std::optional<driver::VolHandle> findVol(CliContext& ctx, driver::StorageDriver&
   }
   // Found by key or path: it must still be in the pool the user named.
   if (pool && vol->pool != pool->name) {
-    ctx.error("Requested volume '" + std::string(text) + "' is not in pool '" + pool->name +
-              "'");
+    ctx.error("Requested volume '" + std::string(text) + "' is not in pool '" + pool->name + "'");
     return std::nullopt;
   }
   return vol;

@@ -9,7 +9,8 @@ namespace virtus::cli {
 std::size_t displayWidth(const std::string& text) {
   std::size_t width = 0;
   for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++width;  // count lead bytes, skip continuation bytes
+    if ((c & 0xC0) != 0x80)
+      ++width;  // count lead bytes, skip continuation bytes
   }
   return width;
 }
@@ -39,7 +40,11 @@ void appendLine(std::string& out, const std::vector<std::string>& cells,
 
 std::string OutputTable::render(bool withHeader) const {
   std::vector<std::size_t> widths(header_.size());
-  for (std::size_t i = 0; i < header_.size(); ++i) widths[i] = displayWidth(header_[i]);
+  // As virsh does, a header left out (--quiet) does not widen its columns either.
+  if (withHeader) {
+    for (std::size_t i = 0; i < header_.size(); ++i)
+      widths[i] = displayWidth(header_[i]);
+  }
   for (const auto& row : rows_) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       widths[i] = std::max(widths[i], displayWidth(row[i]));
@@ -55,7 +60,8 @@ std::string OutputTable::render(bool withHeader) const {
     out.append(lineWidth + 2, '-');
     out += '\n';
   }
-  for (const auto& row : rows_) appendLine(out, row, widths);
+  for (const auto& row : rows_)
+    appendLine(out, row, widths);
   return out;
 }
 

@@ -31,6 +31,13 @@ TEST(OutputTable, QuietDropsHeader) {
   EXPECT_EQ(table.render(false), " default-pool   active   no\n");
 }
 
+// virsh 9.0 `-q pool-list --details`: columns as wide as the data, not the dropped header.
+TEST(OutputTable, QuietColumnsIgnoreHeaderWidth) {
+  OutputTable table({"Name", "State", "Autostart", "Persistent", "Capacity"});
+  table.addRow({"default-pool", "running", "no", "yes", "100.00 GiB"});
+  EXPECT_EQ(table.render(false), " default-pool   running   no   yes   100.00 GiB\n");
+}
+
 TEST(OutputTable, WidthCountsCodePoints) {
   EXPECT_EQ(displayWidth("d\xc3\xa9j\xc3\xa0"), 4u);
   OutputTable table({"N", "X"});
@@ -103,10 +110,10 @@ TEST(PoolList, Flags) {
 }
 
 TEST(PoolList, JsonIsAnArrayWithNullSizesWhenInactive) {
-  auto j = nlohmann::json::parse(renderPoolList(
-      {pool("a", true, driver::PoolState::Running, true),
-       pool("b", false, driver::PoolState::Inactive, false)},
-      PoolListOptions{.json = true}, false));
+  auto j =
+      nlohmann::json::parse(renderPoolList({pool("a", true, driver::PoolState::Running, true),
+                                            pool("b", false, driver::PoolState::Inactive, false)},
+                                           PoolListOptions{.json = true}, false));
   ASSERT_TRUE(j.is_array());
   ASSERT_EQ(j.size(), 2u);
   EXPECT_EQ(j[0]["state"], "running");

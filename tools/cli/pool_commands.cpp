@@ -22,7 +22,8 @@ namespace {
 // virsh's "%-15s %s" info lines.
 std::string infoLine(std::string_view label, std::string_view value) {
   std::string line(label);
-  if (line.size() < 15) line.append(15 - line.size(), ' ');
+  if (line.size() < 15)
+    line.append(15 - line.size(), ' ');
   line += ' ';
   line += value;
   line += '\n';
@@ -37,24 +38,31 @@ struct FileOptions {
 
 bool poolDefine(CliContext& ctx, const FileOptions& o) {
   auto xml = readDefinitionFile(ctx, o.file);
-  if (!xml) return false;
+  if (!xml)
+    return false;
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = storage->definePool(*xml, o.validate ? driver::define_pool::kValidate : 0);
-  if (!pool) return ctx.fail("Failed to define pool from " + o.file, pool.error());
+  if (!pool)
+    return ctx.fail("Failed to define pool from " + o.file, pool.error());
   ctx.printExtra("Pool " + pool->name + " defined from " + o.file + "\n");
   return true;
 }
 
 bool poolCreate(CliContext& ctx, const FileOptions& o) {
   auto flags = o.build.createFlags(ctx);
-  if (!flags) return false;
+  if (!flags)
+    return false;
   auto xml = readDefinitionFile(ctx, o.file);
-  if (!xml) return false;
+  if (!xml)
+    return false;
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = storage->createPool(*xml, *flags);
-  if (!pool) return ctx.fail("Failed to create pool from " + o.file, pool.error());
+  if (!pool)
+    return ctx.fail("Failed to create pool from " + o.file, pool.error());
   ctx.printExtra("Pool " + pool->name + " created from " + o.file + "\n");
   return true;
 }
@@ -70,9 +78,11 @@ struct PoolOptions {
 template <class Fn>
 bool withPool(CliContext& ctx, const std::string& text, Fn&& fn, unsigned how = by::kAny) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = findPool(ctx, *storage, text, how);
-  if (!pool) return false;
+  if (!pool)
+    return false;
   return fn(*storage, *pool);
 }
 
@@ -81,10 +91,10 @@ bool withPool(CliContext& ctx, const std::string& text, Fn&& fn, unsigned how = 
 void warnAboutUnreadableVolumes(CliContext& ctx, driver::StorageDriver& s,
                                 const driver::PoolHandle& p) {
   auto unreadable = s.poolUnreadableVolumes(p);
-  if (!unreadable) return;
+  if (!unreadable)
+    return;
   for (const auto& u : *unreadable) {
-    ctx.err() << "warning: cannot read volume file '" << u.path << "': " << u.error.text()
-              << '\n';
+    ctx.err() << "warning: cannot read volume file '" << u.path << "': " << u.error.text() << '\n';
   }
 }
 
@@ -107,7 +117,8 @@ bool simplePoolCommand(CliContext& ctx, const PoolOptions& o, PoolAction action,
 
 bool poolInfo(CliContext& ctx, const PoolOptions& o) {
   const bool bytes = o.flagA, json = o.flagB;
-  if (json) ctx.suppressTrailingNewline();
+  if (json)
+    ctx.suppressTrailingNewline();
   return withPool(ctx, o.pool, [&](driver::StorageDriver& s, const driver::PoolHandle& p) {
     auto summary = gatherPoolSummary(s, p);
     if (json) {
@@ -129,9 +140,7 @@ bool poolInfo(CliContext& ctx, const PoolOptions& o) {
     text += infoLine("Persistent:", summary->persistent ? "yes" : "no");
     text += infoLine("Autostart:", summary->autostart ? "yes" : "no");
     if (info.state == driver::PoolState::Running || info.state == driver::PoolState::Degraded) {
-      auto size = [&](std::uint64_t v) {
-        return bytes ? std::to_string(v) : prettyCapacity(v);
-      };
+      auto size = [&](std::uint64_t v) { return bytes ? std::to_string(v) : prettyCapacity(v); };
       text += infoLine("Capacity:", size(info.capacity));
       text += infoLine("Allocation:", size(info.allocation));
       text += infoLine("Available:", size(info.available));
@@ -152,7 +161,8 @@ bool poolDumpXml(CliContext& ctx, const PoolOptions& o) {
       return false;
     }
     ctx.out() << *xml;
-    if (!xml->empty() && xml->back() != '\n') ctx.out() << '\n';
+    if (!xml->empty() && xml->back() != '\n')
+      ctx.out() << '\n';
     return true;
   });
 }
@@ -166,8 +176,7 @@ bool poolAutostart(CliContext& ctx, const PoolOptions& o) {
                              : "failed to unmark pool " + o.pool + " as autostarted",
                       done.error());
     }
-    ctx.printExtra("Pool " + o.pool + (enable ? " marked" : " unmarked") +
-                   " as autostarted\n");
+    ctx.printExtra("Pool " + o.pool + (enable ? " marked" : " unmarked") + " as autostarted\n");
     return true;
   });
 }
@@ -188,17 +197,16 @@ void onRun(CLI::App* cmd, CliContext& ctx, std::shared_ptr<PoolOptions> o, Fn fn
 void addPoolCommands(CLI::App& app, CliContext& ctx) {
   {
     auto o = std::make_shared<FileOptions>();
-    auto* cmd = app.add_subcommand("pool-define", "define (but don't start) a pool from an XML file");
-    cmd->add_option("file,--file", o->file, "file containing an XML pool description")
-        ->required();
+    auto* cmd =
+        app.add_subcommand("pool-define", "define (but don't start) a pool from an XML file");
+    cmd->add_option("file,--file", o->file, "file containing an XML pool description")->required();
     cmd->add_flag("--validate", o->validate, "validate the XML against the schema");
     cmd->callback([&ctx, o] { setResult(ctx, poolDefine(ctx, *o)); });
   }
   {
     auto o = std::make_shared<FileOptions>();
     auto* cmd = app.add_subcommand("pool-create", "create a pool from an XML file");
-    cmd->add_option("file,--file", o->file, "file containing an XML pool description")
-        ->required();
+    cmd->add_option("file,--file", o->file, "file containing an XML pool description")->required();
     o->build.addTo(cmd);
     cmd->callback([&ctx, o] { setResult(ctx, poolCreate(ctx, *o)); });
   }
@@ -216,8 +224,10 @@ void addPoolCommands(CLI::App& app, CliContext& ctx) {
           c, p,
           [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions& q) {
             unsigned flags = 0;
-            if (q.flagA) flags |= driver::build_pool::kOverwrite;
-            if (q.flagB) flags |= driver::build_pool::kNoOverwrite;
+            if (q.flagA)
+              flags |= driver::build_pool::kOverwrite;
+            if (q.flagB)
+              flags |= driver::build_pool::kNoOverwrite;
             return s.buildPool(h, flags);
           },
           "build", "built");
@@ -228,14 +238,18 @@ void addPoolCommands(CLI::App& app, CliContext& ctx) {
     auto* cmd = poolCommand(app, "pool-start", "start a (previously defined) inactive pool", *o);
     o->build.addTo(cmd);
     onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
-      if (!p.build.createFlags(c)) return false;
+      if (!p.build.createFlags(c))
+        return false;
       return simplePoolCommand(
           c, p,
           [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions& q) {
             unsigned flags = 0;
-            if (q.build.build) flags |= driver::create_pool::kWithBuild;
-            if (q.build.overwrite) flags |= driver::create_pool::kWithBuildOverwrite;
-            if (q.build.noOverwrite) flags |= driver::create_pool::kWithBuildNoOverwrite;
+            if (q.build.build)
+              flags |= driver::create_pool::kWithBuild;
+            if (q.build.overwrite)
+              flags |= driver::create_pool::kWithBuildOverwrite;
+            if (q.build.noOverwrite)
+              flags |= driver::create_pool::kWithBuildNoOverwrite;
             return s.startPool(h, flags);
           },
           "start", "started");

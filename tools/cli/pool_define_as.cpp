@@ -21,20 +21,22 @@ Result<std::string> buildPoolXml(const PoolAsArgs& a) {
   if (a.sourceHost || a.sourcePath || a.sourceDev || a.sourceInitiator || a.sourceFormat ||
       a.sourceName || fcHost || a.adapterName) {
     x += "  <source>\n";
-    if (a.sourceHost) x += "    <host name='" + *a.sourceHost + "'/>\n";
-    if (a.sourcePath) x += "    <dir path='" + *a.sourcePath + "'/>\n";
-    if (a.sourceDev) x += "    <device path='" + *a.sourceDev + "'/>\n";
+    if (a.sourceHost)
+      x += "    <host name='" + *a.sourceHost + "'/>\n";
+    if (a.sourcePath)
+      x += "    <dir path='" + *a.sourcePath + "'/>\n";
+    if (a.sourceDev)
+      x += "    <device path='" + *a.sourceDev + "'/>\n";
     if (a.sourceInitiator) {
-      x += "    <initiator>\n      <iqn name='" + *a.sourceInitiator +
-           "'/>\n    </initiator>\n";
+      x += "    <initiator>\n      <iqn name='" + *a.sourceInitiator + "'/>\n    </initiator>\n";
     }
     if (fcHost) {
       x += "    <adapter type='fc_host'";
       if (a.adapterParent) {
         x += " parent='" + *a.adapterParent + "'";
       } else if (a.adapterParentWwnn && a.adapterParentWwpn) {
-        x += " parent_wwnn='" + *a.adapterParentWwnn + "' parent_wwpn='" +
-             *a.adapterParentWwpn + "'";
+        x += " parent_wwnn='" + *a.adapterParentWwnn + "' parent_wwpn='" + *a.adapterParentWwpn +
+             "'";
       } else if (a.adapterParentFabricWwn) {
         x += " parent_fabric_wwn='" + *a.adapterParentFabricWwn + "'";
       }
@@ -51,12 +53,16 @@ Result<std::string> buildPoolXml(const PoolAsArgs& a) {
       }
       x += "    </auth>\n";
     }
-    if (a.sourceFormat) x += "    <format type='" + *a.sourceFormat + "'/>\n";
-    if (a.sourceName) x += "    <name>" + *a.sourceName + "</name>\n";
-    if (a.sourceProtocolVer) x += "    <protocol ver='" + *a.sourceProtocolVer + "'/>\n";
+    if (a.sourceFormat)
+      x += "    <format type='" + *a.sourceFormat + "'/>\n";
+    if (a.sourceName)
+      x += "    <name>" + *a.sourceName + "</name>\n";
+    if (a.sourceProtocolVer)
+      x += "    <protocol ver='" + *a.sourceProtocolVer + "'/>\n";
     x += "  </source>\n";
   }
-  if (a.target) x += "  <target>\n    <path>" + *a.target + "</path>\n  </target>\n";
+  if (a.target)
+    x += "  <target>\n    <path>" + *a.target + "</path>\n  </target>\n";
   x += "</pool>\n";
   return x;
 }
@@ -75,14 +81,10 @@ void addArgs(CLI::App* cmd, PoolAsOptions& o) {
   cmd->add_option("type,--type", a.type, "type of the pool")->required();
   cmd->add_flag("--print-xml", o.printXml, "print XML document, but don't define/create");
   // virsh accepts these five positionally too, in this order.
-  cmd->add_option("source-host,--source-host", a.sourceHost,
-                  "source-host for underlying storage");
-  cmd->add_option("source-path,--source-path", a.sourcePath,
-                  "source path for underlying storage");
-  cmd->add_option("source-dev,--source-dev", a.sourceDev,
-                  "source device for underlying storage");
-  cmd->add_option("source-name,--source-name", a.sourceName,
-                  "source name for underlying storage");
+  cmd->add_option("source-host,--source-host", a.sourceHost, "source-host for underlying storage");
+  cmd->add_option("source-path,--source-path", a.sourcePath, "source path for underlying storage");
+  cmd->add_option("source-dev,--source-dev", a.sourceDev, "source device for underlying storage");
+  cmd->add_option("source-name,--source-name", a.sourceName, "source name for underlying storage");
   cmd->add_option("target,--target", a.target, "target for underlying storage");
   cmd->add_option("--source-format", a.sourceFormat, "format for underlying storage");
   cmd->add_option("--auth-type", a.authType, "auth type to be used for underlying storage");
@@ -108,8 +110,7 @@ void addArgs(CLI::App* cmd, PoolAsOptions& o) {
                   "adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage");
   cmd->add_option("--source-protocol-ver", a.sourceProtocolVer,
                   "nfsvers value for NFS pool mount option");
-  cmd->add_option("--source-initiator", a.sourceInitiator,
-                  "initiator iqn for underlying storage");
+  cmd->add_option("--source-initiator", a.sourceInitiator, "initiator iqn for underlying storage");
 }
 
 bool runDefineAs(CliContext& ctx, const PoolAsOptions& o, bool create) {
@@ -125,18 +126,22 @@ bool runDefineAs(CliContext& ctx, const PoolAsOptions& o, bool create) {
   unsigned flags = 0;
   if (create) {
     auto built = o.build.createFlags(ctx);
-    if (!built) return false;
+    if (!built)
+      return false;
     flags = *built;
   }
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   if (create) {
     auto pool = storage->createPool(*xml, flags);
-    if (!pool) return ctx.fail("Failed to create pool " + o.args.name, pool.error());
+    if (!pool)
+      return ctx.fail("Failed to create pool " + o.args.name, pool.error());
     ctx.printExtra("Pool " + o.args.name + " created\n");
   } else {
     auto pool = storage->definePool(*xml, 0);
-    if (!pool) return ctx.fail("Failed to define pool " + o.args.name, pool.error());
+    if (!pool)
+      return ctx.fail("Failed to define pool " + o.args.name, pool.error());
     ctx.printExtra("Pool " + o.args.name + " defined\n");
   }
   return true;

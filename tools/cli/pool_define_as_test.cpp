@@ -63,8 +63,7 @@ TEST(BuildPoolXml, FcHostParentChoice) {
             "    <adapter type='fc_host' parent_fabric_wwn='5' wwnn='1' wwpn='2'/>\n"
             "  </source>\n</pool>\n");
   a.adapterParentWwpn = "4";
-  EXPECT_NE(buildPoolXml(a)->find("parent_wwnn='3' parent_wwpn='4' wwnn='1'"),
-            std::string::npos);
+  EXPECT_NE(buildPoolXml(a)->find("parent_wwnn='3' parent_wwpn='4' wwnn='1'"), std::string::npos);
   a.adapterParent = "host1";
   EXPECT_NE(buildPoolXml(a)->find("<adapter type='fc_host' parent='host1' wwnn='1' wwpn='2'/>"),
             std::string::npos);

@@ -1,11 +1,11 @@
 // pool-edit: the pool's inactive XML in a temporary file, the user's editor on it, and the
 // result defined again, as virsh's edit commands do.
-#include <CLI/CLI.hpp>
-#include <cstdlib>
-#include <memory>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <memory>
 
 #include "cli/cli_context.h"
 #include "cli/command_support.h"
@@ -23,20 +23,23 @@ namespace {
 // The editor needs the user's terminal, so it inherits our stdin/stdout/stderr.
 Result<void> runEditor(const std::string& file) {
   const char* editor = std::getenv("VISUAL");
-  if (!editor || !*editor) editor = std::getenv("EDITOR");
-  if (!editor || !*editor) editor = "vi";
+  if (!editor || !*editor)
+    editor = std::getenv("EDITOR");
+  if (!editor || !*editor)
+    editor = "vi";
   std::string script = std::string(editor) + " '" + file + "'";
   const char* argv[] = {"/bin/sh", "-c", script.c_str(), nullptr};
   pid_t pid = 0;
   int rc = posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ);
-  if (rc != 0) return systemError(ErrorDomain::None, rc, "cannot run editor '" + script + "'");
+  if (rc != 0)
+    return systemError(ErrorDomain::None, rc, "cannot run editor '" + script + "'");
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return systemError(ErrorDomain::None, errno, "cannot wait for editor");
+    if (errno != EINTR)
+      return systemError(ErrorDomain::None, errno, "cannot wait for editor");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return makeError(ErrorCode::InternalError, ErrorDomain::None,
-                     "editor '" + script + "' failed");
+    return makeError(ErrorCode::InternalError, ErrorDomain::None, "editor '" + script + "' failed");
   }
   return ok();
 }
@@ -47,9 +50,11 @@ struct EditOptions {
 
 bool poolEdit(CliContext& ctx, const EditOptions& o) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = findPool(ctx, *storage, o.pool);
-  if (!pool) return false;
+  if (!pool)
+    return false;
   auto xml = storage->poolXml(*pool, driver::xml_flags::kInactive);
   if (!xml) {
     ctx.reportError(xml.error());
@@ -78,13 +83,15 @@ bool poolEdit(CliContext& ctx, const EditOptions& o) {
     return false;
   }
   auto changed = readDefinitionFile(ctx, path);
-  if (!changed) return false;
+  if (!changed)
+    return false;
   if (*changed == *xml) {
     ctx.printExtra("Pool " + pool->name + " XML configuration not changed.\n");
     return true;
   }
   auto defined = storage->definePool(*changed, 0);
-  if (!defined) return ctx.fail("Failed. Pool " + pool->name + " not changed", defined.error());
+  if (!defined)
+    return ctx.fail("Failed. Pool " + pool->name + " not changed", defined.error());
   ctx.printExtra("Pool " + defined->name + " XML configuration edited.\n");
   return true;
 }

@@ -1,11 +1,11 @@
 #include "cli/pool_list.h"
 
+#include <strings.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <ostream>
-#include <strings.h>
 
 #include "cli/cli_context.h"
 #include "cli/command_support.h"
@@ -24,19 +24,26 @@ struct TypeFlag {
 };
 
 constexpr TypeFlag kTypeFlags[] = {
-    {"dir", driver::list_pools::kDir},         {"fs", driver::list_pools::kFs},
-    {"netfs", driver::list_pools::kNetfs},     {"logical", driver::list_pools::kLogical},
-    {"disk", driver::list_pools::kDisk},       {"iscsi", driver::list_pools::kIscsi},
+    {"dir", driver::list_pools::kDir},
+    {"fs", driver::list_pools::kFs},
+    {"netfs", driver::list_pools::kNetfs},
+    {"logical", driver::list_pools::kLogical},
+    {"disk", driver::list_pools::kDisk},
+    {"iscsi", driver::list_pools::kIscsi},
     {"iscsi-direct", driver::list_pools::kIscsiDirect},
-    {"scsi", driver::list_pools::kScsi},       {"mpath", driver::list_pools::kMpath},
-    {"rbd", driver::list_pools::kRbd},         {"sheepdog", driver::list_pools::kSheepdog},
-    {"gluster", driver::list_pools::kGluster}, {"zfs", driver::list_pools::kZfs},
+    {"scsi", driver::list_pools::kScsi},
+    {"mpath", driver::list_pools::kMpath},
+    {"rbd", driver::list_pools::kRbd},
+    {"sheepdog", driver::list_pools::kSheepdog},
+    {"gluster", driver::list_pools::kGluster},
+    {"zfs", driver::list_pools::kZfs},
     {"vstorage", driver::list_pools::kVstorage},
 };
 
 std::string padRight(const std::string& text, std::size_t width) {
   std::string out = text;
-  if (out.size() < width) out.append(width - out.size(), ' ');
+  if (out.size() < width)
+    out.append(width - out.size(), ' ');
   return out;
 }
 
@@ -44,12 +51,18 @@ std::string padRight(const std::string& text, std::size_t width) {
 
 Result<unsigned> poolListFlags(const PoolListOptions& o) {
   unsigned flags = driver::list_pools::kActive;
-  if (o.inactive) flags = driver::list_pools::kInactive;
-  if (o.all) flags = driver::list_pools::kActive | driver::list_pools::kInactive;
-  if (o.persistent) flags |= driver::list_pools::kPersistent;
-  if (o.transient) flags |= driver::list_pools::kTransient;
-  if (o.autostart) flags |= driver::list_pools::kAutostart;
-  if (o.noAutostart) flags |= driver::list_pools::kNoAutostart;
+  if (o.inactive)
+    flags = driver::list_pools::kInactive;
+  if (o.all)
+    flags = driver::list_pools::kActive | driver::list_pools::kInactive;
+  if (o.persistent)
+    flags |= driver::list_pools::kPersistent;
+  if (o.transient)
+    flags |= driver::list_pools::kTransient;
+  if (o.autostart)
+    flags |= driver::list_pools::kAutostart;
+  if (o.noAutostart)
+    flags |= driver::list_pools::kNoAutostart;
   if (o.types) {
     std::string_view rest = *o.types;
     while (true) {
@@ -62,7 +75,8 @@ Result<unsigned> poolListFlags(const PoolListOptions& o) {
                          "Invalid pool type '" + std::string(item) + "'");
       }
       flags |= it->flag;
-      if (comma == std::string_view::npos) break;
+      if (comma == std::string_view::npos)
+        break;
       rest = rest.substr(comma + 1);
     }
   }
@@ -73,14 +87,17 @@ std::string renderPoolList(const std::vector<PoolSummary>& pools, const PoolList
                            bool quiet) {
   if (o.json) {
     auto array = nlohmann::json::array();
-    for (const auto& p : pools) array.push_back(poolJson(p));
+    for (const auto& p : pools)
+      array.push_back(poolJson(p));
     return array.dump(2) + "\n";
   }
   if (!o.details && (o.uuid || o.name)) {
     std::string out;
     for (const auto& p : pools) {
-      if (o.uuid) out += padRight(p.uuid.str(), 36) + (o.name ? " " : "\n");
-      if (o.name) out += padRight(p.name, 20) + "\n";
+      if (o.uuid)
+        out += padRight(p.uuid.str(), 36) + (o.name ? " " : "\n");
+      if (o.name)
+        out += padRight(p.name, 20) + "\n";
     }
     return out;
   }
@@ -94,8 +111,8 @@ std::string renderPoolList(const std::vector<PoolSummary>& pools, const PoolList
   OutputTable table(
       {"Name", "State", "Autostart", "Persistent", "Capacity", "Allocation", "Available"});
   for (const auto& p : pools) {
-    const bool sized = p.info.state == driver::PoolState::Running ||
-                       p.info.state == driver::PoolState::Degraded;
+    const bool sized =
+        p.info.state == driver::PoolState::Running || p.info.state == driver::PoolState::Degraded;
     auto size = [&](std::uint64_t v) { return sized ? prettyCapacity(v) : std::string("-"); };
     table.addRow({p.name, std::string(poolStateName(p.info.state)), p.autostart ? "yes" : "no",
                   p.persistent ? "yes" : "no", size(p.info.capacity), size(p.info.allocation),
@@ -107,7 +124,8 @@ std::string renderPoolList(const std::vector<PoolSummary>& pools, const PoolList
 namespace {
 
 bool poolList(CliContext& ctx, const PoolListOptions& o) {
-  if (o.json) ctx.suppressTrailingNewline();
+  if (o.json)
+    ctx.suppressTrailingNewline();
   if (o.details && o.uuid) {
     ctx.error("Options --details and --uuid are mutually exclusive");
     return false;
@@ -122,9 +140,11 @@ bool poolList(CliContext& ctx, const PoolListOptions& o) {
     return false;
   }
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto handles = storage->listAllPools(*flags);
-  if (!handles) return ctx.fail("Failed to list pools", handles.error());
+  if (!handles)
+    return ctx.fail("Failed to list pools", handles.error());
   std::vector<PoolSummary> pools;
   for (const auto& h : *handles) {
     auto summary = gatherPoolSummary(*storage, h);
@@ -155,7 +175,7 @@ void addPoolListCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--persistent", o->persistent, "list persistent pools");
   cmd->add_flag("--autostart", o->autostart, "list pools with autostart enabled");
   cmd->add_flag("--no-autostart", o->noAutostart, "list pools with autostart disabled");
-  cmd->add_option("--type", o->types, "only list pool of specified type(s) (if supported)");
+  cmd->add_option("type,--type", o->types, "only list pool of specified type(s) (if supported)");
   cmd->add_flag("--details", o->details, "display extended details for pools");
   cmd->add_flag("--uuid", o->uuid, "list UUID of active pools only");
   cmd->add_flag("--name", o->name, "list name of active pools only");

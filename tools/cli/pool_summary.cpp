@@ -6,7 +6,8 @@ namespace virtus::cli {
 
 std::string poolTypeOfXml(std::string_view xml) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(xml.data(), xml.size())) return {};
+  if (!doc.load_buffer(xml.data(), xml.size()))
+    return {};
   return doc.child("pool").attribute("type").value();
 }
 
@@ -20,9 +21,10 @@ Result<PoolSummary> gatherPoolSummary(driver::StorageDriver& storage,
   s.persistent = storage.poolIsPersistent(pool).value_or(false);
   s.autostart = storage.poolAutostart(pool).value_or(false);
   auto xml = storage.poolXml(pool, 0);
-  if (xml) s.type = poolTypeOfXml(*xml);
-  s.unreadable = storage.poolUnreadableVolumes(pool).value_or(
-      std::vector<driver::UnreadableVolume>{});
+  if (xml)
+    s.type = poolTypeOfXml(*xml);
+  s.unreadable =
+      storage.poolUnreadableVolumes(pool).value_or(std::vector<driver::UnreadableVolume>{});
   return s;
 }
 

@@ -9,7 +9,8 @@ namespace virtus::cli {
 
 std::string renderProgressLine(std::string_view label, std::uint64_t done, std::uint64_t total,
                                std::size_t barWidth) {
-  if (total != 0 && done > total) done = total;
+  if (total != 0 && done > total)
+    done = total;
   // Integer arithmetic in long double avoids overflow of done * 100 near 2^64.
   const long double fraction =
       total == 0 ? 0.0L : static_cast<long double>(done) / static_cast<long double>(total);
@@ -30,23 +31,27 @@ ProgressBar::ProgressBar(std::ostream& err, std::string label, bool enabled)
     : err_(err), label_(std::move(label)), enabled_(enabled) {}
 
 ProgressBar::~ProgressBar() {
-  if (drawn_) err_ << '\n' << std::flush;
+  if (drawn_)
+    err_ << '\n' << std::flush;
 }
 
 void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
-  if (!enabled_) return;
-  const int percent =
-      total == 0 ? 0
-                 : static_cast<int>(static_cast<long double>(std::min(done, total)) * 100 /
-                                    static_cast<long double>(total));
-  if (percent == lastPercent_) return;
+  if (!enabled_)
+    return;
+  const int percent = total == 0
+                          ? 0
+                          : static_cast<int>(static_cast<long double>(std::min(done, total)) * 100 /
+                                             static_cast<long double>(total));
+  if (percent == lastPercent_)
+    return;
   lastPercent_ = percent;
   err_ << '\r' << renderProgressLine(label_, done, total) << std::flush;
   drawn_ = true;
 }
 
 driver::ProgressFn ProgressBar::callback() {
-  if (!enabled_) return {};
+  if (!enabled_)
+    return {};
   return [this](std::uint64_t done, std::uint64_t total) { update(done, total); };
 }
 

@@ -1,11 +1,11 @@
 // Volume inspection and maintenance: vol-list, vol-info, vol-dumpxml, vol-path, vol-key,
 // vol-name, vol-pool, vol-delete, vol-wipe, vol-resize.
+#include <strings.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <strings.h>
 
 #include "cli/cli_context.h"
 #include "cli/command_support.h"
@@ -23,7 +23,8 @@ namespace {
 
 std::string infoLine(std::string_view label, std::string_view value) {
   std::string line(label);
-  if (line.size() < 15) line.append(15 - line.size(), ' ');
+  if (line.size() < 15)
+    line.append(15 - line.size(), ' ');
   return line + " " + std::string(value) + "\n";
 }
 
@@ -39,7 +40,9 @@ CLI::App* volCommand(CLI::App& app, const char* name, const char* help, VolOptio
                      const char* volHelp = "vol name, key or path", bool withPool = true) {
   auto* cmd = app.add_subcommand(name, help);
   cmd->add_option("vol,--vol", o.vol, volHelp)->required();
-  if (withPool) cmd->add_option("--pool", o.pool, "pool name or uuid");
+  // virsh fills --pool from the second positional argument too ("vol-info VOL POOL").
+  if (withPool)
+    cmd->add_option("pool,--pool", o.pool, "pool name or uuid");
   return cmd;
 }
 
@@ -51,26 +54,29 @@ void onRun(CLI::App* cmd, CliContext& ctx, std::shared_ptr<VolOptions> o, Fn fn)
 template <class Fn>
 bool withVol(CliContext& ctx, const VolOptions& o, Fn&& fn, bool takesPool = true) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto vol = findVol(ctx, *storage, o.vol, o.pool, takesPool ? "pool" : "", by::kAny);
-  if (!vol) return false;
+  if (!vol)
+    return false;
   return fn(*storage, *vol);
 }
 
 std::optional<driver::WipeAlgorithm> wipeAlgorithmFromName(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"zero",     "nnsa",      "dod",
-                                                "bsi",      "gutmann",   "schneier",
-                                                "pfitzner7", "pfitzner33", "random",
-                                                "trim"};
+  static constexpr std::string_view kNames[] = {"zero",    "nnsa",     "dod",       "bsi",
+                                                "gutmann", "schneier", "pfitzner7", "pfitzner33",
+                                                "random",  "trim"};
   for (std::size_t i = 0; i < std::size(kNames); ++i) {
-    if (kNames[i] == name) return static_cast<driver::WipeAlgorithm>(i);
+    if (kNames[i] == name)
+      return static_cast<driver::WipeAlgorithm>(i);
   }
   return std::nullopt;
 }
 
 bool volInfo(CliContext& ctx, const VolOptions& o) {
   const bool bytes = o.flagA, physical = o.flagB;
-  if (o.json) ctx.suppressTrailingNewline();
+  if (o.json)
+    ctx.suppressTrailingNewline();
   return withVol(ctx, o, [&](driver::StorageDriver& s, const driver::VolHandle& v) {
     const unsigned flags = physical ? driver::vol_info::kGetPhysical : 0;
     if (o.json) {
@@ -106,13 +112,17 @@ struct VolListOptions {
 };
 
 bool volList(CliContext& ctx, const VolListOptions& o) {
-  if (o.json) ctx.suppressTrailingNewline();
+  if (o.json)
+    ctx.suppressTrailingNewline();
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = findPool(ctx, *storage, o.pool);
-  if (!pool) return false;
+  if (!pool)
+    return false;
   auto vols = storage->listAllVolumes(*pool, 0);
-  if (!vols) return ctx.fail("Failed to list volumes", vols.error());
+  if (!vols)
+    return ctx.fail("Failed to list volumes", vols.error());
   std::sort(vols->begin(), vols->end(), [](const driver::VolHandle& a, const driver::VolHandle& b) {
     return strcasecmp(a.name.c_str(), b.name.c_str()) < 0;
   });
@@ -157,7 +167,8 @@ bool volResize(CliContext& ctx, const VolOptions& o) {
   bool delta = o.flagB;
   const bool shrink = o.flagC;
   std::string_view text = o.extra;
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
   if (!text.empty() && text.front() == '-') {
     // A negative size is a convenience for --shrink --delta.
     if (!shrink) {
@@ -169,16 +180,19 @@ bool volResize(CliContext& ctx, const VolOptions& o) {
   }
   return withVol(ctx, o, [&](driver::StorageDriver& s, const driver::VolHandle& v) {
     auto capacity = parseVolSize(ctx, text);
-    if (!capacity) return false;
+    if (!capacity)
+      return false;
     unsigned flags = 0;
-    if (o.flagA) flags |= driver::resize_vol::kAllocate;
-    if (delta) flags |= driver::resize_vol::kDelta;
-    if (shrink) flags |= driver::resize_vol::kShrink;
+    if (o.flagA)
+      flags |= driver::resize_vol::kAllocate;
+    if (delta)
+      flags |= driver::resize_vol::kDelta;
+    if (shrink)
+      flags |= driver::resize_vol::kShrink;
     auto done = s.resizeVol(v, *capacity, flags);
     const std::string how = delta ? "by " : "to ";
     if (!done) {
-      return ctx.fail("Failed to change size of volume '" + v.name + "' " + how +
-                          std::string(text),
+      return ctx.fail("Failed to change size of volume '" + v.name + "' " + how + std::string(text),
                       done.error());
     }
     ctx.printExtra("Size of volume '" + v.name + "' successfully changed " + how +
@@ -218,8 +232,9 @@ void addVolCommands(CLI::App& app, CliContext& ctx) {
   }
   {
     auto o = std::make_shared<VolOptions>();
-    auto* cmd = volCommand(app, "vol-path", "returns the volume path for a given volume name or key",
-                           *o, "volume name or key");
+    auto* cmd =
+        volCommand(app, "vol-path", "returns the volume path for a given volume name or key", *o,
+                   "volume name or key");
     onRun(cmd, ctx, o, [](CliContext& c, const VolOptions& p) {
       return withVol(c, p, [&](driver::StorageDriver& s, const driver::VolHandle& v) {
         auto path = s.volPath(v);
@@ -245,29 +260,36 @@ void addVolCommands(CLI::App& app, CliContext& ctx) {
   }
   {
     auto o = std::make_shared<VolOptions>();
-    auto* cmd = volCommand(app, "vol-name", "returns the volume name for a given volume key or path",
-                           *o, "volume key or path", false);
+    auto* cmd =
+        volCommand(app, "vol-name", "returns the volume name for a given volume key or path", *o,
+                   "volume key or path", false);
     onRun(cmd, ctx, o, [](CliContext& c, const VolOptions& p) {
       auto* storage = c.storage();
-      if (!storage) return false;
+      if (!storage)
+        return false;
       auto vol = findVol(c, *storage, p.vol, std::nullopt, "", by::kUuid);
-      if (!vol) return false;
+      if (!vol)
+        return false;
       c.out() << vol->name << '\n';
       return true;
     });
   }
   {
     auto o = std::make_shared<VolOptions>();
-    auto* cmd = volCommand(app, "vol-pool", "returns the storage pool for a given volume key or path",
-                           *o, "volume key or path", false);
+    auto* cmd =
+        volCommand(app, "vol-pool", "returns the storage pool for a given volume key or path", *o,
+                   "volume key or path", false);
     cmd->add_flag("--uuid", o->flagA, "return the pool uuid rather than pool name");
     onRun(cmd, ctx, o, [](CliContext& c, const VolOptions& p) {
       auto* storage = c.storage();
-      if (!storage) return false;
+      if (!storage)
+        return false;
       auto vol = findVol(c, *storage, p.vol, std::nullopt, "", by::kUuid);
-      if (!vol) return false;
+      if (!vol)
+        return false;
       auto pool = storage->lookupPoolByVolume(*vol);
-      if (!pool) return c.fail("failed to get parent pool", pool.error());
+      if (!pool)
+        return c.fail("failed to get parent pool", pool.error());
       c.out() << (p.flagA ? pool->uuid.str() : pool->name) << '\n';
       return true;
     });
@@ -280,7 +302,8 @@ void addVolCommands(CLI::App& app, CliContext& ctx) {
     onRun(cmd, ctx, o, [](CliContext& c, const VolOptions& p) {
       return withVol(c, p, [&](driver::StorageDriver& s, const driver::VolHandle& v) {
         auto done = s.deleteVol(v, p.flagA ? driver::delete_vol::kWithSnapshots : 0);
-        if (!done) return c.fail("Failed to delete vol " + p.vol, done.error());
+        if (!done)
+          return c.fail("Failed to delete vol " + p.vol, done.error());
         c.printExtra("Vol " + p.vol + " deleted\n");
         return true;
       });
@@ -306,7 +329,8 @@ void addVolCommands(CLI::App& app, CliContext& ctx) {
           ProgressBar bar(c.err(), "Wiping " + v.name, c.showProgress());
           done = s.wipeVol(v, algorithm, 0, bar.callback());
         }
-        if (!done) return c.fail("Failed to wipe vol " + p.vol, done.error());
+        if (!done)
+          return c.fail("Failed to wipe vol " + p.vol, done.error());
         c.printExtra("Vol " + p.vol + " wiped\n");
         return true;
       });
@@ -320,7 +344,7 @@ void addVolCommands(CLI::App& app, CliContext& ctx) {
                     "new capacity for the vol, as scaled integer (default bytes)")
         ->required()
         ->allow_extra_args(false);
-    cmd->add_option("--pool", o->pool, "pool name or uuid");
+    cmd->add_option("pool,--pool", o->pool, "pool name or uuid");
     cmd->add_flag("--allocate", o->flagA,
                   "allocate the new capacity, rather than leaving it sparse");
     cmd->add_flag("--delta", o->flagB,

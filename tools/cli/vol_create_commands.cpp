@@ -17,7 +17,8 @@ namespace virtus::cli {
 
 Result<std::string> renameVolXml(std::string_view xml, std::string_view newName) {
   pugi::xml_document doc;
-  auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata);
+  auto parsed =
+      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata);
   auto name = doc.child("volume").child("name");
   if (!parsed || !name) {
     return makeError(ErrorCode::XmlError, ErrorDomain::None,
@@ -27,7 +28,8 @@ Result<std::string> renameVolXml(std::string_view xml, std::string_view newName)
   std::ostringstream out;
   doc.save(out, "", pugi::format_raw | pugi::format_no_declaration);
   std::string text = out.str();
-  if (text.empty() || text.back() != '\n') text += '\n';
+  if (text.empty() || text.back() != '\n')
+    text += '\n';
   return text;
 }
 
@@ -37,11 +39,14 @@ std::string buildVolXml(const VolAsArgs& a, std::uint64_t capacity,
   std::string x = "<volume>\n";
   x += "  <name>" + a.name + "</name>\n";
   x += "  <capacity>" + std::to_string(capacity) + "</capacity>\n";
-  if (allocation) x += "  <allocation>" + std::to_string(*allocation) + "</allocation>\n";
-  if (a.format) x += "  <target>\n    <format type='" + *a.format + "'/>\n  </target>\n";
+  if (allocation)
+    x += "  <allocation>" + std::to_string(*allocation) + "</allocation>\n";
+  if (a.format)
+    x += "  <target>\n    <format type='" + *a.format + "'/>\n  </target>\n";
   if (backingPath) {
     x += "  <backingStore>\n    <path>" + *backingPath + "</path>\n";
-    if (a.backingVolFormat) x += "    <format type='" + *a.backingVolFormat + "'/>\n";
+    if (a.backingVolFormat)
+      x += "    <format type='" + *a.backingVolFormat + "'/>\n";
     x += "  </backingStore>\n";
   }
   x += "</volume>\n";
@@ -59,24 +64,31 @@ struct VolAsOptions {
 
 bool volCreateAs(CliContext& ctx, const VolAsOptions& o) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = findPool(ctx, *storage, o.pool);
-  if (!pool) return false;
+  if (!pool)
+    return false;
   auto capacity = parseVolSize(ctx, o.args.capacity);
-  if (!capacity) return false;
+  if (!capacity)
+    return false;
   std::optional<std::uint64_t> allocation;
   if (o.args.allocation) {
     allocation = parseVolSize(ctx, *o.args.allocation);
-    if (!allocation) return false;
+    if (!allocation)
+      return false;
   }
   std::optional<std::string> backingPath;
   if (o.args.backingVol) {
     // virsh: the backing volume by name in this pool, then by key, then by path.
     const std::string& b = *o.args.backingVol;
     Result<driver::VolHandle> found = storage->lookupVolByName(*pool, b);
-    if (!found) found = storage->lookupVolByKey(b);
-    if (!found) found = storage->lookupVolByPath(b);
-    if (!found) return ctx.fail("failed to get vol '" + b + "'", found.error());
+    if (!found)
+      found = storage->lookupVolByKey(b);
+    if (!found)
+      found = storage->lookupVolByPath(b);
+    if (!found)
+      return ctx.fail("failed to get vol '" + b + "'", found.error());
     auto path = storage->volPath(*found);
     if (!path) {
       ctx.reportError(path.error());
@@ -91,7 +103,8 @@ bool volCreateAs(CliContext& ctx, const VolAsOptions& o) {
   }
   auto vol = storage->createVol(*pool, xml,
                                 o.preallocMetadata ? driver::create_vol::kPreallocMetadata : 0);
-  if (!vol) return ctx.fail("Failed to create vol " + o.args.name, vol.error());
+  if (!vol)
+    return ctx.fail("Failed to create vol " + o.args.name, vol.error());
   ctx.printExtra("Vol " + o.args.name + " created\n");
   return true;
 }
@@ -106,41 +119,53 @@ struct VolCreateOptions {
 
   unsigned flags() const {
     unsigned f = 0;
-    if (preallocMetadata) f |= driver::create_vol::kPreallocMetadata;
-    if (reflink) f |= driver::create_vol::kReflink;
-    if (validate) f |= driver::create_vol::kValidate;
+    if (preallocMetadata)
+      f |= driver::create_vol::kPreallocMetadata;
+    if (reflink)
+      f |= driver::create_vol::kReflink;
+    if (validate)
+      f |= driver::create_vol::kValidate;
     return f;
   }
 };
 
 bool volCreate(CliContext& ctx, const VolCreateOptions& o) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = findPool(ctx, *storage, o.pool);
-  if (!pool) return false;
+  if (!pool)
+    return false;
   auto xml = readDefinitionFile(ctx, o.file);
-  if (!xml) return false;
+  if (!xml)
+    return false;
   auto vol = storage->createVol(*pool, *xml, o.flags());
-  if (!vol) return ctx.fail("Failed to create vol from " + o.file, vol.error());
+  if (!vol)
+    return ctx.fail("Failed to create vol from " + o.file, vol.error());
   ctx.printExtra("Vol " + vol->name + " created from " + o.file + "\n");
   return true;
 }
 
 bool volCreateFrom(CliContext& ctx, const VolCreateOptions& o) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto pool = findPool(ctx, *storage, o.pool);
-  if (!pool) return false;
+  if (!pool)
+    return false;
   auto input = findVol(ctx, *storage, o.vol, o.inputPool, "inputpool");
-  if (!input) return false;
+  if (!input)
+    return false;
   auto xml = readDefinitionFile(ctx, o.file);
-  if (!xml) return false;
+  if (!xml)
+    return false;
   Result<driver::VolHandle> vol = makeError(ErrorCode::InternalError, ErrorDomain::None, "");
   {
     ProgressBar bar(ctx.err(), "Copying " + input->name, ctx.showProgress());
     vol = storage->createVolFrom(*pool, *xml, *input, o.flags(), bar.callback());
   }
-  if (!vol) return ctx.fail("Failed to create vol from " + o.file, vol.error());
+  if (!vol)
+    return ctx.fail("Failed to create vol from " + o.file, vol.error());
   ctx.printExtra("Vol " + vol->name + " created from input vol " + input->name + "\n");
   return true;
 }
@@ -148,11 +173,14 @@ bool volCreateFrom(CliContext& ctx, const VolCreateOptions& o) {
 bool volClone(CliContext& ctx, const VolCreateOptions& o) {
   // Here `vol` is the source and `file` the new name.
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto source = findVol(ctx, *storage, o.vol, o.volPool, "pool");
-  if (!source) return false;
+  if (!source)
+    return false;
   auto pool = storage->lookupPoolByVolume(*source);
-  if (!pool) return ctx.fail("failed to get parent pool", pool.error());
+  if (!pool)
+    return ctx.fail("failed to get parent pool", pool.error());
   auto origXml = storage->volXml(*source, 0);
   if (!origXml) {
     ctx.reportError(origXml.error());
@@ -172,7 +200,8 @@ bool volClone(CliContext& ctx, const VolCreateOptions& o) {
     ProgressBar bar(ctx.err(), "Cloning " + source->name, ctx.showProgress());
     vol = storage->createVolFrom(*pool, *newXml, *source, o.flags(), bar.callback());
   }
-  if (!vol) return ctx.fail("Failed to clone vol from " + source->name, vol.error());
+  if (!vol)
+    return ctx.fail("Failed to clone vol from " + source->name, vol.error());
   ctx.printExtra("Vol " + vol->name + " cloned from " + source->name + "\n");
   return true;
 }
@@ -188,11 +217,11 @@ void addVolCreateCommands(CLI::App& app, CliContext& ctx) {
     cmd->add_option("capacity,--capacity", o->args.capacity,
                     "size of the vol, as scaled integer (default bytes)")
         ->required();
-    cmd->add_option("--allocation", o->args.allocation,
+    cmd->add_option("allocation,--allocation", o->args.allocation,
                     "initial allocation size, as scaled integer (default bytes)");
-    cmd->add_option("--format", o->args.format, "file format type raw,bochs,qcow,qcow2,qed,vmdk");
-    cmd->add_option("--backing-vol", o->args.backingVol,
-                    "the backing volume if taking a snapshot");
+    cmd->add_option("format,--format", o->args.format,
+                    "file format type raw,bochs,qcow,qcow2,qed,vmdk");
+    cmd->add_option("--backing-vol", o->args.backingVol, "the backing volume if taking a snapshot");
     cmd->add_option("--backing-vol-format", o->args.backingVolFormat,
                     "format of backing volume if taking a snapshot");
     cmd->add_flag("--prealloc-metadata", o->preallocMetadata,
@@ -204,8 +233,7 @@ void addVolCreateCommands(CLI::App& app, CliContext& ctx) {
     auto o = std::make_shared<VolCreateOptions>();
     auto* cmd = app.add_subcommand("vol-create", "create a vol from an XML file");
     cmd->add_option("pool,--pool", o->pool, "pool name")->required();
-    cmd->add_option("file,--file", o->file, "file containing an XML vol description")
-        ->required();
+    cmd->add_option("file,--file", o->file, "file containing an XML vol description")->required();
     cmd->add_flag("--prealloc-metadata", o->preallocMetadata,
                   "preallocate metadata (for qcow2 instead of full allocation)");
     cmd->add_flag("--validate", o->validate, "validate the XML against the schema");
@@ -213,10 +241,10 @@ void addVolCreateCommands(CLI::App& app, CliContext& ctx) {
   }
   {
     auto o = std::make_shared<VolCreateOptions>();
-    auto* cmd = app.add_subcommand("vol-create-from", "create a vol, using another volume as input");
+    auto* cmd =
+        app.add_subcommand("vol-create-from", "create a vol, using another volume as input");
     cmd->add_option("pool,--pool", o->pool, "pool name or uuid")->required();
-    cmd->add_option("file,--file", o->file, "file containing an XML vol description")
-        ->required();
+    cmd->add_option("file,--file", o->file, "file containing an XML vol description")->required();
     cmd->add_option("vol,--vol", o->vol, "vol name, key or path")->required();
     cmd->add_option("--inputpool", o->inputPool, "pool name or uuid of the input volume's pool");
     cmd->add_flag("--prealloc-metadata", o->preallocMetadata,
@@ -230,7 +258,7 @@ void addVolCreateCommands(CLI::App& app, CliContext& ctx) {
     auto* cmd = app.add_subcommand("vol-clone", "clone a volume.");
     cmd->add_option("vol,--vol", o->vol, "vol name, key or path")->required();
     cmd->add_option("newname,--newname", o->file, "clone name")->required();
-    cmd->add_option("--pool", o->volPool, "pool name or uuid");
+    cmd->add_option("pool,--pool", o->volPool, "pool name or uuid");
     cmd->add_flag("--prealloc-metadata", o->preallocMetadata,
                   "preallocate metadata (for qcow2 instead of full allocation)");
     cmd->add_flag("--reflink", o->reflink, "use btrfs COW lightweight copy");

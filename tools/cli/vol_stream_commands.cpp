@@ -26,11 +26,14 @@ struct StreamOptions {
 
 bool volUpload(CliContext& ctx, const StreamOptions& o) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto vol = findVol(ctx, *storage, o.vol, o.pool);
-  if (!vol) return false;
+  if (!vol)
+    return false;
   auto file = ctx.fs().open(o.file, os::OpenMode::Read);
-  if (!file) return ctx.fail("cannot read " + o.file, file.error());
+  if (!file)
+    return ctx.fail("cannot read " + o.file, file.error());
   LocalFileSource source(**file, o.sparse);
   Result<void> done = ok();
   {
@@ -39,15 +42,18 @@ bool volUpload(CliContext& ctx, const StreamOptions& o) {
                               o.sparse ? driver::stream_flags::kSparseStream : 0, source,
                               bar.callback());
   }
-  if (!done) return ctx.fail("cannot upload to volume " + o.vol, done.error());
+  if (!done)
+    return ctx.fail("cannot upload to volume " + o.vol, done.error());
   return true;
 }
 
 bool volDownload(CliContext& ctx, const StreamOptions& o) {
   auto* storage = ctx.storage();
-  if (!storage) return false;
+  if (!storage)
+    return false;
   auto vol = findVol(ctx, *storage, o.vol, o.pool);
-  if (!vol) return false;
+  if (!vol)
+    return false;
   // As virsh: create the file, or truncate it when it exists; remove it on failure only
   // when this command created it.
   bool created = true;
@@ -64,7 +70,8 @@ bool volDownload(CliContext& ctx, const StreamOptions& o) {
       }
     }
   }
-  if (!file) return ctx.fail("cannot create " + o.file, file.error());
+  if (!file)
+    return ctx.fail("cannot create " + o.file, file.error());
   LocalFileSink sink(**file);
   Result<void> done = ok();
   {
@@ -75,7 +82,8 @@ bool volDownload(CliContext& ctx, const StreamOptions& o) {
   }
   if (!done) {
     file->reset();
-    if (created) (void)ctx.fs().removeFile(o.file);
+    if (created)
+      (void)ctx.fs().removeFile(o.file);
     return ctx.fail("cannot download from volume " + o.vol, done.error());
   }
   return true;
@@ -86,7 +94,7 @@ CLI::App* streamCommand(CLI::App& app, const char* name, const char* help, Strea
   auto* cmd = app.add_subcommand(name, help);
   cmd->add_option("vol,--vol", o.vol, "vol name, key or path")->required();
   cmd->add_option("file,--file", o.file, "file")->required();
-  cmd->add_option("--pool", o.pool, "pool name or uuid");
+  cmd->add_option("pool,--pool", o.pool, "pool name or uuid");
   cmd->add_option("--offset", o.offset, offsetHelp);
   cmd->add_option("--length", o.length, lengthHelp);
   cmd->add_flag("--sparse", o.sparse, "preserve sparseness of volume");

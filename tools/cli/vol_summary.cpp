@@ -7,11 +7,14 @@ namespace virtus::cli {
 
 std::optional<model::PoolDef> poolDefOf(driver::StorageDriver& storage, std::string_view pool) {
   auto handle = storage.lookupPoolByName(pool);
-  if (!handle) return std::nullopt;
+  if (!handle)
+    return std::nullopt;
   auto xml = storage.poolXml(*handle, 0);
-  if (!xml) return std::nullopt;
+  if (!xml)
+    return std::nullopt;
   auto def = model::parsePoolXml(*xml);
-  if (!def) return std::nullopt;
+  if (!def)
+    return std::nullopt;
   return std::move(*def);
 }
 
@@ -24,13 +27,17 @@ Result<VolSummary> gatherVolSummary(driver::StorageDriver& storage,
   s.key = vol.key;
   TRY_ASSIGN(s.info, storage.volInfo(vol, infoFlags));
   s.path = storage.volPath(vol).value_or(std::string());
-  if (!pool) return s;
+  if (!pool)
+    return s;
   auto xml = storage.volXml(vol, 0);
-  if (!xml) return s;
+  if (!xml)
+    return s;
   auto def = model::parseVolXml(*pool, *xml, model::VolParseFlags{.noCapacity = true});
-  if (!def) return s;
+  if (!def)
+    return s;
   s.format = def->target.format;
-  if (def->backingStore) s.backingStore = def->backingStore->path;
+  if (def->backingStore)
+    s.backingStore = def->backingStore->path;
   return s;
 }
 

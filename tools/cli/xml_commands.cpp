@@ -68,7 +68,8 @@ void addPoolFileCommand(CLI::App* xml, CliContext& ctx, const char* name, const 
 }  // namespace
 
 void addXmlCommands(CLI::App& app, CliContext& ctx) {
-  auto* xml = app.add_subcommand("xml", "format definitions and show pool commands offline (Virtus)");
+  auto* xml =
+      app.add_subcommand("xml", "format definitions and show pool commands offline (Virtus)");
   xml->require_subcommand(1);
   addPoolFileCommand(xml, ctx, "pool", "parse a pool definition and print it as libvirt formats it",
                      formatPoolText);
@@ -81,7 +82,8 @@ void addXmlCommands(CLI::App& app, CliContext& ctx) {
     cmd->callback([&ctx, o] {
       ctx.suppressTrailingNewline();
       auto pool = readDefinitionFile(ctx, o->first);
-      if (!pool) return setResult(ctx, false);
+      if (!pool)
+        return setResult(ctx, false);
       auto vol = readDefinitionFile(ctx, o->second);
       setResult(ctx, vol && printDocument(ctx, formatVolText(*pool, *vol, o->noCapacity)));
     });

@@ -31,8 +31,7 @@ TEST(XmlCommands, VolFixtures) {
   for (const auto& r : rows) {
     ASSERT_GE(r.size(), 3u);
     auto out = formatVolText(slurp("storagepool/in/" + r[0] + ".xml"),
-                             slurp("storagevol/in/" + r[1] + ".xml"),
-                             r[2] == "no-capacity");
+                             slurp("storagevol/in/" + r[1] + ".xml"), r[2] == "no-capacity");
     ASSERT_TRUE(out) << r[1] << ": " << out.error().text();
     EXPECT_EQ(*out, slurp("storagevol/out/" + r[1] + ".xml")) << r[1];
   }
