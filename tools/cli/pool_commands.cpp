@@ -255,52 +255,41 @@ void addPoolCommands(CLI::App& app, CliContext& ctx) {
           "start", "started");
     });
   }
-  {
+  // The commands that only call the driver and print "Pool NAME <done>".
+  struct PlainPoolCommand {
+    const char* name;
+    const char* help;
+    PoolAction action;
+    const char* failVerb;
+    const char* doneText;
+  };
+  static constexpr PlainPoolCommand kPlainCommands[] = {
+      {"pool-refresh", "refresh a pool",
+       [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+         return s.refreshPool(h, 0);
+       },
+       "refresh", "refreshed"},
+      {"pool-destroy", "destroy (stop) a pool",
+       [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+         return s.destroyPool(h);
+       },
+       "destroy", "destroyed"},
+      {"pool-delete", "delete a pool",
+       [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+         return s.deletePool(h, 0);
+       },
+       "delete", "deleted"},
+      {"pool-undefine", "undefine an inactive pool",
+       [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
+         return s.undefinePool(h);
+       },
+       "undefine", "has been undefined"},
+  };
+  for (const PlainPoolCommand& plain : kPlainCommands) {
     auto o = std::make_shared<PoolOptions>();
-    auto* cmd = poolCommand(app, "pool-refresh", "refresh a pool", *o);
-    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
-      return simplePoolCommand(
-          c, p,
-          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
-            return s.refreshPool(h, 0);
-          },
-          "refresh", "refreshed");
-    });
-  }
-  {
-    auto o = std::make_shared<PoolOptions>();
-    auto* cmd = poolCommand(app, "pool-destroy", "destroy (stop) a pool", *o);
-    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
-      return simplePoolCommand(
-          c, p,
-          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
-            return s.destroyPool(h);
-          },
-          "destroy", "destroyed");
-    });
-  }
-  {
-    auto o = std::make_shared<PoolOptions>();
-    auto* cmd = poolCommand(app, "pool-delete", "delete a pool", *o);
-    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
-      return simplePoolCommand(
-          c, p,
-          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
-            return s.deletePool(h, 0);
-          },
-          "delete", "deleted");
-    });
-  }
-  {
-    auto o = std::make_shared<PoolOptions>();
-    auto* cmd = poolCommand(app, "pool-undefine", "undefine an inactive pool", *o);
-    onRun(cmd, ctx, o, [](CliContext& c, const PoolOptions& p) {
-      return simplePoolCommand(
-          c, p,
-          [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
-            return s.undefinePool(h);
-          },
-          "undefine", "has been undefined");
+    auto* cmd = poolCommand(app, plain.name, plain.help, *o);
+    onRun(cmd, ctx, o, [&plain](CliContext& c, const PoolOptions& p) {
+      return simplePoolCommand(c, p, plain.action, plain.failVerb, plain.doneText);
     });
   }
   {
