@@ -10,6 +10,7 @@
 
 #include "os/forwarding_file_system.h"
 #include "os/linux_file_system.h"
+#include "support/temp_dir.h"
 
 namespace virtus::os {
 namespace {
@@ -17,9 +18,8 @@ namespace {
 class DirectoryTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "virtus-dir-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    dir_ = fixtures::makeTempDir("virtus-dir");
+    ASSERT_FALSE(dir_.empty());
     ASSERT_TRUE(linux_.writeFileAtomic(dir_ + "/file", "0123456789", 0640));
     ASSERT_EQ(::mkdir((dir_ + "/sub").c_str(), 0700), 0);
     ASSERT_EQ(::symlink("file", (dir_ + "/link").c_str()), 0);

@@ -19,6 +19,7 @@
 #include "os/root_paths.h"
 #include "storage/backend_registry.h"
 #include "storage/pool_manager.h"
+#include "support/temp_dir.h"
 
 namespace virtus::storage::testing {
 
@@ -218,23 +219,7 @@ inline BackendFeatures allFeatures() {
 }
 
 // A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "virtus-mgr-XXXXXX").string();
-    char* made = ::mkdtemp(tmpl.data());
-    EXPECT_NE(made, nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using fixtures::TempDir;
 
 // A manager with the fake backend for `dir` pools on a temporary root.
 class ManagerFixture : public ::testing::Test {

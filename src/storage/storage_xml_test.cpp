@@ -1,4 +1,5 @@
 #include "storage/storage_xml.h"
+#include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -93,8 +94,8 @@ TEST(StorageXml, VolumeSchemaIsCheckedOnlyWhenAsked) {
 }
 
 TEST(StorageXml, SchemaDirectoryCanBeChosen) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "virtus-noschema-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  std::string tmpl = fixtures::makeTempDir("virtus-noschema");
+  ASSERT_FALSE(tmpl.empty());
   auto r = parsePoolDefinition(
       "<pool type='dir'><name>p</name><target><path>/a</path></target></pool>", true, tmpl);
   auto v = parseVolDefinition(dirPool(), "<volume><name>v</name><capacity>1</capacity></volume>",

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "os/linux_file_system.h"
+#include "support/temp_dir.h"
 
 namespace virtus::cli {
 namespace {
@@ -14,9 +15,8 @@ namespace {
 class LocalFileStreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "virtus-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
+    dir_ = fixtures::makeTempDir("virtus-cli");
+    ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

@@ -1,4 +1,5 @@
 #include "model/xml/schema_validator.h"
+#include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -45,25 +46,7 @@ const char* kVolWithExtraElement =
     "  <sparkles/>\n"
     "</volume>\n";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fsys::temp_directory_path() / "virtus-schema-XXXXXX").string();
-    EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fsys::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const {
-    std::ofstream(fsys::path(path_) / name, std::ios::binary) << text;
-  }
-
- private:
-  std::string path_;
-};
+using fixtures::TempDir;
 
 // A small schema of our own, in two files: <box> holds one <item> with a numeric value.
 const char* kBoxSchema =

@@ -17,33 +17,12 @@
 
 #include "storage/formats/image_probe.h"
 #include "storage/formats/qcow2_writer.h"
+#include "support/temp_dir.h"
 
 namespace virtus::formats::testing {
 
 // A directory created for one test and removed with everything in it afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "virtus-formats-XXXXXX");
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    if (::mkdtemp(buf.data()) != nullptr)
-      path_ = buf.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty())
-      std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  bool ok() const { return !path_.empty(); }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using fixtures::TempDir;
 
 struct CommandOutput {
   int exitCode = -1;

@@ -18,15 +18,11 @@
 #include "os/linux_command_runner.h"
 #include "os/linux_file_system.h"
 #include "storage/backends/dir/dir_backend.h"
+#include "support/temp_dir.h"
 
 namespace virtus::storage::dir::testing {
 
-inline std::string makeTempDir(const char* prefix) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / prefix).string() + "-XXXXXX";
-  char* made = ::mkdtemp(tmpl.data());
-  EXPECT_NE(made, nullptr);
-  return tmpl;
-}
+using fixtures::makeTempDir;
 
 class DirBackendTest : public ::testing::Test {
  protected:
