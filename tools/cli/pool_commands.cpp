@@ -102,15 +102,19 @@ void warnAboutUnreadableVolumes(CliContext& ctx, driver::StorageDriver& s,
 using PoolAction = Result<void> (*)(driver::StorageDriver&, const driver::PoolHandle&,
                                     const PoolOptions&);
 
+// `refreshes`: the action refreshed the pool (start, refresh), so its unreadable files are
+// worth reporting; the other actions leave nothing to report and skip the extra call.
 bool simplePoolCommand(CliContext& ctx, const PoolOptions& o, PoolAction action,
-                       std::string_view failVerb, std::string_view doneText) {
+                       std::string_view failVerb, std::string_view doneText,
+                       bool refreshes = false) {
   return withPool(ctx, o.pool, [&](driver::StorageDriver& s, const driver::PoolHandle& p) {
     auto done = action(s, p, o);
     if (!done) {
       return ctx.fail("Failed to " + std::string(failVerb) + " pool " + o.pool, done.error());
     }
     ctx.printExtra("Pool " + o.pool + " " + std::string(doneText) + "\n");
-    warnAboutUnreadableVolumes(ctx, s, p);
+    if (refreshes)
+      warnAboutUnreadableVolumes(ctx, s, p);
     return true;
   });
 }
@@ -252,7 +256,7 @@ void addPoolCommands(CLI::App& app, CliContext& ctx) {
               flags |= driver::create_pool::kWithBuildNoOverwrite;
             return s.startPool(h, flags);
           },
-          "start", "started");
+          "start", "started", /*refreshes=*/true);
     });
   }
   // The commands that only call the driver and print "Pool NAME <done>".
@@ -262,34 +266,35 @@ void addPoolCommands(CLI::App& app, CliContext& ctx) {
     PoolAction action;
     const char* failVerb;
     const char* doneText;
+    bool refreshes;
   };
   static constexpr PlainPoolCommand kPlainCommands[] = {
       {"pool-refresh", "refresh a pool",
        [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
          return s.refreshPool(h, 0);
        },
-       "refresh", "refreshed"},
+       "refresh", "refreshed", true},
       {"pool-destroy", "destroy (stop) a pool",
        [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
          return s.destroyPool(h);
        },
-       "destroy", "destroyed"},
+       "destroy", "destroyed", false},
       {"pool-delete", "delete a pool",
        [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
          return s.deletePool(h, 0);
        },
-       "delete", "deleted"},
+       "delete", "deleted", false},
       {"pool-undefine", "undefine an inactive pool",
        [](driver::StorageDriver& s, const driver::PoolHandle& h, const PoolOptions&) {
          return s.undefinePool(h);
        },
-       "undefine", "has been undefined"},
+       "undefine", "has been undefined", false},
   };
   for (const PlainPoolCommand& plain : kPlainCommands) {
     auto o = std::make_shared<PoolOptions>();
     auto* cmd = poolCommand(app, plain.name, plain.help, *o);
     onRun(cmd, ctx, o, [&plain](CliContext& c, const PoolOptions& p) {
-      return simplePoolCommand(c, p, plain.action, plain.failVerb, plain.doneText);
+      return simplePoolCommand(c, p, plain.action, plain.failVerb, plain.doneText, plain.refreshes);
     });
   }
   {
