@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   # build
   cmake g++ make pkg-config
+  libasio-dev
   libpugixml-dev libxml2-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev
   # run time: scrub for vol-wipe's pattern algorithms (libvirt uses it the same way)

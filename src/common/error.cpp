@@ -4,10 +4,8 @@
 
 namespace virtus {
 
-namespace {
-
 // The prefixes of libvirt's virErrorMsg() for the codes Virtus raises.
-std::string_view prefixOf(ErrorCode code) {
+std::string_view errorPrefix(ErrorCode code) {
   switch (code) {
     case ErrorCode::InternalError:
       return "internal error: ";
@@ -31,6 +29,8 @@ std::string_view prefixOf(ErrorCode code) {
       return "Requested operation is not valid: ";
     case ErrorCode::NoSecret:
       return "Secret not found: ";
+    case ErrorCode::InvalidSecret:
+      return "Invalid secret: ";
     case ErrorCode::ConfigUnsupported:
       return "unsupported configuration: ";
     case ErrorCode::OperationTimeout:
@@ -66,10 +66,8 @@ std::string_view prefixOf(ErrorCode code) {
   }
 }
 
-}  // namespace
-
 std::string Error::text() const {
-  std::string out(prefixOf(code));
+  std::string out(errorPrefix(code));
   out += message;
   return out;
 }

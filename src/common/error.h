@@ -85,6 +85,9 @@ Error makeError(ErrorCode code, ErrorDomain domain, std::string message);
 // virReportSystemError writes it.
 Error systemError(ErrorDomain domain, int errnum, std::string_view message);
 
+// The prefix libvirt puts before a detail for this code ("Storage pool not found: ").
+std::string_view errorPrefix(ErrorCode code);
+
 // libvirt's name for a code ("VIR_ERR_XML_ERROR"), for logs and tests.
 std::string_view errorCodeName(ErrorCode code);
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "driver/secret_driver.h"
 #include "driver/storage_driver.h"
 
 namespace virtus::driver {
@@ -13,6 +14,7 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual StorageDriver& storage() = 0;
+  virtual SecretDriver& secrets() = 0;
   // The URI this connection serves ("virtus:///embed?root=/path" for in-process).
   virtual std::string uri() const = 0;
 };

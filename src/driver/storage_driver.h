@@ -79,6 +79,14 @@ class StorageDriver {
   virtual Result<void> setPoolAutostart(const PoolHandle& pool, bool autostart) = 0;
   virtual Result<bool> poolIsActive(const PoolHandle& pool) = 0;
   virtual Result<bool> poolIsPersistent(const PoolHandle& pool) = 0;
+  // The pool whose target is `path` (virStoragePoolLookupByTargetPath).
+  virtual Result<PoolHandle> lookupPoolByTargetPath(std::string_view path) = 0;
+  // virConnectFindStoragePoolSources: a <sources> document for pools of `type`, or
+  // VIR_ERR_NO_SUPPORT for types whose backend cannot search.
+  virtual Result<std::string> findPoolSources(std::string_view type, std::string_view srcSpecXml,
+                                              unsigned flags) = 0;
+  // virConnectGetStoragePoolCapabilities: the <storagepoolCapabilities> document.
+  virtual Result<std::string> poolCapabilities(unsigned flags) = 0;
   // Virtus extension: the files the pool's last refresh could not read, and why.
   virtual Result<std::vector<UnreadableVolume>> poolUnreadableVolumes(const PoolHandle& pool) = 0;
 

@@ -62,7 +62,7 @@ RootPaths defaultRootPaths(const UserEnvironment& env) {
   return paths;
 }
 
-RootPaths processDefaultRootPaths() {
+UserEnvironment processUserEnvironment() {
   UserEnvironment env;
   env.privileged = ::geteuid() == 0;
   if (const char* home = std::getenv("HOME"); home && *home) {
@@ -83,7 +83,11 @@ RootPaths processDefaultRootPaths() {
       return std::nullopt;
     return std::string(value);
   };
-  return defaultRootPaths(env);
+  return env;
+}
+
+RootPaths processDefaultRootPaths() {
+  return defaultRootPaths(processUserEnvironment());
 }
 
 }  // namespace virtus::os

@@ -21,6 +21,14 @@ struct RootPaths {
   std::string storageConfigDir() const { return configDir + "/storage"; }
   std::string storageAutostartDir() const { return configDir + "/storage/autostart"; }
   std::string storageStateDir() const { return runDir + "/storage"; }
+  // Secret definitions (UUID.xml) and, apart from them, their values (UUID.base64).
+  std::string secretConfigDir() const { return configDir + "/secrets"; }
+  std::string secretValueDir() const { return libDir + "/secrets"; }
+  // virtusd's files (docs/daemon.md).
+  std::string daemonSocketPath() const { return runDir + "/virtus-sock"; }
+  std::string daemonReadOnlySocketPath() const { return runDir + "/virtus-sock-ro"; }
+  std::string daemonPidFilePath() const { return runDir + "/virtusd.pid"; }
+  std::string daemonConfigPath() const { return configDir + "/virtusd.conf"; }
 
   // The tree under `--root DIR`.
   static RootPaths underRoot(const std::string& dir);
@@ -39,7 +47,10 @@ struct UserEnvironment {
 // libvirt's virGetUser{Config,Runtime,Data,Cache}Directory.
 RootPaths defaultRootPaths(const UserEnvironment& env);
 
-// defaultRootPaths() for the calling process (geteuid, getenv, the password database).
+// The calling process's UserEnvironment (geteuid, getenv, the password database).
+UserEnvironment processUserEnvironment();
+
+// defaultRootPaths() for the calling process.
 RootPaths processDefaultRootPaths();
 
 }  // namespace virtus::os

@@ -1,8 +1,11 @@
 #include "storage/local_connection.h"
 
+#include <iterator>
+
 #include "os/clock.h"
 #include "os/linux_command_runner.h"
 #include "os/linux_file_system.h"
+#include "secrets/secret_manager.h"
 #include "storage/backend_registry.h"
 #include "storage/pool_manager.h"
 
@@ -15,11 +18,17 @@ class LocalConnectionImpl final : public LocalConnection {
   explicit LocalConnectionImpl(const LocalConnectionOptions& options)
       : commands_(options.commandTimeout),
         context_{commands_, fs_, clock_},
-        manager_(makeRegistry(), context_, options.paths) {
-    problems_ = manager_.loadState(options.autostart);
+        manager_(makeRegistry(), context_, options.paths),
+        secrets_(fs_, options.paths) {
+    // Secrets first: pools authenticate with them when autostart brings them up.
+    problems_ = secrets_.loadState();
+    auto poolProblems = manager_.loadState(options.autostart);
+    problems_.insert(problems_.end(), std::make_move_iterator(poolProblems.begin()),
+                     std::make_move_iterator(poolProblems.end()));
   }
 
   driver::StorageDriver& storage() override { return manager_; }
+  driver::SecretDriver& secrets() override { return secrets_; }
   std::string uri() const override {
     const auto& paths = manager_.paths();
     if (!paths.root.empty())
@@ -40,6 +49,7 @@ class LocalConnectionImpl final : public LocalConnection {
   os::SystemClock clock_;
   BackendContext context_;
   PoolManager manager_;
+  secrets::SecretManager secrets_;
   std::vector<Error> problems_;
 };
 

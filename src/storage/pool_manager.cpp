@@ -110,16 +110,21 @@ bool passes(unsigned flags, unsigned yesBit, unsigned noBit, bool value) {
   return yes ? value : !value;
 }
 
-// libvirt's virFileSanitizePath: collapses repeated slashes, drops a trailing one.
+// libvirt's virFileSanitizePath: collapses repeated slashes and drops a trailing one, but
+// keeps a leading "//" of exactly two slashes, which POSIX leaves implementation-defined.
 std::string sanitizePath(std::string_view path) {
   std::string out;
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/')
-      continue;
-    out += c;
+  std::size_t i = 0;
+  if (path.starts_with("//") && !path.starts_with("///")) {
+    out = "//";
+    i = 2;
   }
-  // A leading "//" is kept by libvirt; it is rare enough to treat like "/".
-  if (out.size() > 1 && out.back() == '/')
+  for (; i < path.size(); ++i) {
+    if (path[i] == '/' && !out.empty() && out.back() == '/')
+      continue;
+    out += path[i];
+  }
+  if (out.size() > 1 && out.back() == '/' && out != "//")
     out.pop_back();
   return out;
 }
@@ -276,6 +281,24 @@ Result<PoolHandle> PoolManager::lookupPoolByUuid(const Uuid& uuid) {
 
 Result<PoolHandle> PoolManager::lookupPoolByVolume(const VolHandle& vol) {
   return lookupPoolByName(vol.pool);
+}
+
+Result<PoolHandle> PoolManager::lookupPoolByTargetPath(std::string_view path) {
+  std::string clean = sanitizePath(path);
+  {
+    Lock lock(mutex_);
+    for (const auto& p : pools_) {
+      // Network pools have no target; an empty path must not match them.
+      if (p->active && !p->def.target.path.empty() && p->def.target.path == clean)
+        return handleOf(*p);
+    }
+  }
+  if (clean == path) {
+    return storageError(ErrorCode::NoStoragePool,
+                        "no storage pool with matching target path " + quoted(path));
+  }
+  return storageError(ErrorCode::NoStoragePool, "no storage pool with matching target path " +
+                                                    quoted(path) + " (" + clean + ")");
 }
 
 // ---- pool queries --------------------------------------------------------------------

@@ -56,6 +56,10 @@ class PoolManager final : public driver::StorageDriver {
   Result<bool> poolIsPersistent(const driver::PoolHandle& pool) override;
   Result<std::vector<driver::UnreadableVolume>> poolUnreadableVolumes(
       const driver::PoolHandle& pool) override;
+  Result<driver::PoolHandle> lookupPoolByTargetPath(std::string_view path) override;
+  Result<std::string> findPoolSources(std::string_view type, std::string_view srcSpecXml,
+                                      unsigned flags) override;
+  Result<std::string> poolCapabilities(unsigned flags) override;
 
   // Volumes
   Result<std::vector<driver::VolHandle>> listAllVolumes(const driver::PoolHandle& pool,

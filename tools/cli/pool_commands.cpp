@@ -1,6 +1,7 @@
 // Pool lifecycle and inspection commands: pool-define, pool-create, pool-build,
 // pool-start, pool-refresh, pool-info, pool-dumpxml, pool-destroy, pool-delete,
-// pool-undefine, pool-autostart, pool-name, pool-uuid.
+// pool-undefine, pool-autostart, pool-name, pool-uuid, pool-capabilities,
+// find-storage-pool-sources.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
@@ -196,6 +197,41 @@ void onRun(CLI::App* cmd, CliContext& ctx, std::shared_ptr<PoolOptions> o, Fn fn
   cmd->callback([&ctx, o, fn] { setResult(ctx, fn(ctx, *o)); });
 }
 
+bool poolCapabilities(CliContext& ctx) {
+  auto* storage = ctx.storage();
+  if (!storage)
+    return false;
+  auto caps = storage->poolCapabilities(0);
+  if (!caps)
+    return ctx.fail("failed to get storage pool capabilities", caps.error());
+  // virsh prints the document followed by a newline of its own.
+  ctx.out() << *caps << '\n';
+  return true;
+}
+
+struct FindSourcesOptions {
+  std::string type;
+  std::string srcSpecFile;
+};
+
+bool findPoolSources(CliContext& ctx, const FindSourcesOptions& o) {
+  std::string spec;
+  if (!o.srcSpecFile.empty()) {
+    auto text = readDefinitionFile(ctx, o.srcSpecFile);
+    if (!text)
+      return false;
+    spec = std::move(*text);
+  }
+  auto* storage = ctx.storage();
+  if (!storage)
+    return false;
+  auto sources = storage->findPoolSources(o.type, spec, 0);
+  if (!sources)
+    return ctx.fail("Failed to find any " + o.type + " pool sources", sources.error());
+  ctx.out() << *sources;
+  return true;
+}
+
 }  // namespace
 
 void addPoolCommands(CLI::App& app, CliContext& ctx) {
@@ -343,6 +379,19 @@ void addPoolCommands(CLI::App& app, CliContext& ctx) {
           },
           by::kName);
     });
+  }
+  {
+    auto* cmd = app.add_subcommand("pool-capabilities", "storage pool capabilities");
+    cmd->callback([&ctx] { setResult(ctx, poolCapabilities(ctx)); });
+  }
+  {
+    auto o = std::make_shared<FindSourcesOptions>();
+    auto* cmd =
+        app.add_subcommand("find-storage-pool-sources", "discover potential storage pool sources");
+    cmd->add_option("type,--type", o->type, "type of storage pool sources to find")->required();
+    cmd->add_option("srcSpec,--srcSpec", o->srcSpecFile,
+                    "optional file of source xml to query for pools");
+    cmd->callback([&ctx, o] { setResult(ctx, findPoolSources(ctx, *o)); });
   }
   addPoolDefineAsCommands(app, ctx);
   addPoolListCommand(app, ctx);

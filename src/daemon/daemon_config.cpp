@@ -1,0 +1,188 @@
+#include "daemon/daemon_config.h"
+
+#include <functional>
+#include <limits>
+#include <set>
+
+#include "daemon/conf_parser.h"
+
+namespace virtus::daemon {
+
+namespace {
+
+class EntryReader {
+ public:
+  EntryReader(const ConfEntry& entry, std::string_view source) : entry_(entry), source_(source) {}
+
+  Error error(std::string_view reason) const {
+    return makeError(
+        ErrorCode::ConfSyntax, ErrorDomain::Conf,
+        std::string(source_) + ":" + std::to_string(entry_.line) + ": " + std::string(reason));
+  }
+
+  Result<std::string> string() const {
+    if (entry_.value.kind != ConfValue::Kind::String)
+      return error("expected a string for '" + entry_.name + "' parameter");
+    return entry_.value.string;
+  }
+
+  Result<std::int64_t> integer(std::int64_t min, std::int64_t max) const {
+    const ConfValue& v = entry_.value;
+    if (v.kind != ConfValue::Kind::Integer || (v.negative && min >= 0)) {
+      return error(min >= 0 ? "expected an unsigned integer for '" + entry_.name + "' parameter"
+                            : "expected a signed integer for '" + entry_.name + "' parameter");
+    }
+    if (v.integer < min || v.integer > max) {
+      return error("value for '" + entry_.name + "' parameter must be in range " +
+                   std::to_string(min) + ":" + std::to_string(max));
+    }
+    return v.integer;
+  }
+
+  Result<bool> boolean() const {
+    const ConfValue& v = entry_.value;
+    if (v.kind != ConfValue::Kind::Integer || v.negative)
+      return error("expected a bool for '" + entry_.name + "' parameter");
+    if (v.integer > 1)
+      return error("value for '" + entry_.name + "' parameter must be 0 or 1");
+    return v.integer == 1;
+  }
+
+  // Socket modes are octal strings ("0770"), as in libvirtd.conf.
+  Result<unsigned> mode() const {
+    TRY_ASSIGN(std::string text, string());
+    bool valid = !text.empty() && text.size() <= 4;
+    unsigned value = 0;
+    for (char c : text) {
+      if (c < '0' || c > '7') {
+        valid = false;
+        break;
+      }
+      value = value * 8 + static_cast<unsigned>(c - '0');
+    }
+    if (!valid)
+      return error("invalid mode '" + text + "' for '" + entry_.name + "' parameter");
+    return value;
+  }
+
+ private:
+  const ConfEntry& entry_;
+  std::string_view source_;
+};
+
+using Setter = std::function<Result<void>(const EntryReader&, DaemonConfig&)>;
+
+constexpr std::int64_t kUintMax = std::numeric_limits<unsigned>::max();
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+
+const std::vector<std::pair<std::string_view, Setter>>& settings() {
+  static const std::vector<std::pair<std::string_view, Setter>> kSettings = {
+      {"unix_sock_group",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(c.unixSockGroup, r.string());
+         return ok();
+       }},
+      {"unix_sock_ro_perms",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(c.unixSockRoPerms, r.mode());
+         return ok();
+       }},
+      {"unix_sock_rw_perms",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(c.unixSockRwPerms, r.mode());
+         return ok();
+       }},
+      {"max_clients",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(auto v, r.integer(1, kUintMax));
+         c.maxClients = static_cast<unsigned>(v);
+         return ok();
+       }},
+      {"max_workers",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(auto v, r.integer(1, kUintMax));
+         c.maxWorkers = static_cast<unsigned>(v);
+         return ok();
+       }},
+      {"keepalive_interval",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(auto v, r.integer(std::numeric_limits<int>::min(), kIntMax));
+         if (v == 0 || v < -1)
+           return r.error("value for 'keepalive_interval' parameter must be positive or -1");
+         c.keepaliveInterval = static_cast<int>(v);
+         return ok();
+       }},
+      {"keepalive_count",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(auto v, r.integer(0, kUintMax));
+         c.keepaliveCount = static_cast<unsigned>(v);
+         return ok();
+       }},
+      {"listen_libvirt_paths",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(c.listenLibvirtPaths, r.boolean());
+         return ok();
+       }},
+      {"log_level",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(auto v, r.integer(1, 4));
+         c.logLevel = static_cast<unsigned>(v);
+         return ok();
+       }},
+      {"log_outputs",
+       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(c.logOutputs, r.string());
+         return ok();
+       }},
+  };
+  return kSettings;
+}
+
+}  // namespace
+
+Result<DaemonConfig> parseDaemonConfig(std::string_view text, std::string_view source) {
+  TRY_ASSIGN(auto entries, parseConf(text, source));
+  DaemonConfig config;
+  std::set<std::string> seen;
+  for (const ConfEntry& entry : entries) {
+    EntryReader reader(entry, source);
+    const Setter* setter = nullptr;
+    for (const auto& [name, set] : settings()) {
+      if (name == entry.name)
+        setter = &set;
+    }
+    if (!setter)
+      return reader.error("unknown setting '" + entry.name + "'");
+    if (!seen.insert(entry.name).second)
+      continue;
+    TRY((*setter)(reader, config));
+  }
+  return config;
+}
+
+Result<DaemonConfig> loadDaemonConfig(os::FileSystem& fs, const std::string& path, bool required) {
+  if (!required && !fs.exists(path))
+    return DaemonConfig{};
+  TRY_ASSIGN(std::string text, fs.readFile(path));
+  return parseDaemonConfig(text, path);
+}
+
+std::vector<std::string> settingsNeedingRestart(const DaemonConfig& before,
+                                                const DaemonConfig& after) {
+  std::vector<std::string> changed;
+  auto check = [&](bool differs, const char* key) {
+    if (differs)
+      changed.emplace_back(key);
+  };
+  check(before.unixSockGroup != after.unixSockGroup, "unix_sock_group");
+  check(before.unixSockRoPerms != after.unixSockRoPerms, "unix_sock_ro_perms");
+  check(before.unixSockRwPerms != after.unixSockRwPerms, "unix_sock_rw_perms");
+  check(before.maxClients != after.maxClients, "max_clients");
+  check(before.maxWorkers != after.maxWorkers, "max_workers");
+  check(before.keepaliveInterval != after.keepaliveInterval, "keepalive_interval");
+  check(before.keepaliveCount != after.keepaliveCount, "keepalive_count");
+  check(before.listenLibvirtPaths != after.listenLibvirtPaths, "listen_libvirt_paths");
+  return changed;
+}
+
+}  // namespace virtus::daemon

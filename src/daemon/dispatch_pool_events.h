@@ -1,0 +1,50 @@
+// Storage pool lifecycle and refresh events, published by the dispatch layer when a pool
+// operation succeeds and delivered to every client that registered for them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "driver/storage_driver.h"
+
+namespace virtus::daemon {
+
+// virStoragePoolEventID
+enum class PoolEventId : std::int32_t { Lifecycle = 0, Refresh = 1 };
+
+// virStoragePoolEventLifecycleType
+enum class PoolLifecycle : std::int32_t {
+  Defined = 0,
+  Undefined = 1,
+  Started = 2,
+  Stopped = 3,
+  Created = 4,
+  Deleted = 5,
+};
+
+struct PoolEvent {
+  PoolEventId id = PoolEventId::Lifecycle;
+  driver::PoolHandle pool;
+  PoolLifecycle lifecycle = PoolLifecycle::Defined;  // for Lifecycle events
+  std::int32_t detail = 0;
+};
+
+class PoolEventBus {
+ public:
+  using Listener = std::function<void(const PoolEvent&)>;
+
+  std::uint64_t subscribe(Listener listener);
+  void unsubscribe(std::uint64_t id);
+  // Calls every listener (outside the bus's lock, so listeners may unsubscribe).
+  void publish(const PoolEvent& event);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;
+  std::uint64_t nextId_ = 1;
+};
+
+}  // namespace virtus::daemon

@@ -1,0 +1,84 @@
+// One client's state on the daemon side of the REMOTE program: whether it opened the
+// connection and with which URI, keepalive, its event registrations and its open
+// streams. Handlers run on the I/O thread or on workers, concurrently for one client:
+// everything here is thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "driver/connection.h"
+#include "rpc/dispatcher.h"
+#include "rpc/procedure_table.h"
+
+namespace virtus::daemon {
+
+class HostInfo;
+class PoolEventBus;
+class DispatchStream;
+class RemoteSession;
+
+using HandlerTable = rpc::ProcedureTable<RemoteSession>;
+
+// What every session shares: the driver, the host facts, the event bus, the handlers.
+struct DispatchServices {
+  driver::Connection& connection;
+  std::shared_ptr<HostInfo> host;
+  PoolEventBus& poolEvents;
+  const HandlerTable& handlers;
+  std::string defaultUri;
+};
+
+class RemoteSession final : public rpc::Session,
+                            public std::enable_shared_from_this<RemoteSession> {
+ public:
+  RemoteSession(DispatchServices& services, std::shared_ptr<rpc::ClientChannel> channel);
+  ~RemoteSession() override;
+
+  // rpc::Session
+  void call(const rpc::MessageHeader& header, std::string_view payload) override;
+  void stream(const rpc::MessageHeader& header, std::string_view payload) override;
+  bool keepaliveEnabled() const override { return keepalive_; }
+  void closed() override;
+
+  // For handlers.
+  DispatchServices& services() { return services_; }
+  driver::StorageDriver& storage() { return services_.connection.storage(); }
+  driver::SecretDriver& secrets() { return services_.connection.secrets(); }
+  rpc::ClientChannel& channel() { return *channel_; }
+  // The header of the call being handled on this thread (streams use its serial).
+  const rpc::MessageHeader& currentCall() const;
+
+  Result<void> open(std::optional<std::string> name, std::uint32_t flags);
+  bool isOpen() const { return open_; }
+  std::string uri() const;
+  void enableKeepalive() { keepalive_ = true; }
+
+  // Streams by call serial, fed by stream() on the I/O thread.
+  void addStream(std::uint32_t serial, std::shared_ptr<DispatchStream> stream);
+  void removeStream(std::uint32_t serial);
+
+  // Pool event registrations.
+  std::int32_t addPoolEventCallback(std::int32_t eventId, std::optional<Uuid> pool);
+  Result<void> removePoolEventCallback(std::int32_t callbackId);
+
+ private:
+  void reply(const rpc::MessageHeader& call, Result<std::string> result);
+
+  DispatchServices& services_;
+  std::shared_ptr<rpc::ClientChannel> channel_;
+  std::atomic<bool> open_{false};
+  std::atomic<bool> keepalive_{false};
+  mutable std::mutex mutex_;
+  std::string uri_;
+  std::map<std::uint32_t, std::shared_ptr<DispatchStream>> streams_;
+  std::map<std::int32_t, std::uint64_t> poolCallbacks_;  // callback id -> bus id
+  std::int32_t nextCallbackId_ = 0;
+};
+
+}  // namespace virtus::daemon

@@ -1,0 +1,40 @@
+// The pid file, which is also the daemon's single-instance lock: an exclusive lock on its
+// open file description (fcntl OFD lock) is held for the daemon's life, so a second virtusd
+// on the same root fails to take it and names the first one's pid.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace virtus::daemon {
+
+class PidFile {
+ public:
+  // Creates the file (and its directory) if needed, locks it without waiting and writes
+  // `pid`. When another holder has the lock: VIR_ERR_OPERATION_FAILED "virtusd is already
+  // running for root 'ROOT' (pid N)", with `rootLabel` as ROOT. The lock survives fork(),
+  // since it belongs to the open file description.
+  static Result<PidFile> acquire(const std::string& path, pid_t pid, std::string_view rootLabel);
+
+  PidFile(PidFile&& other) noexcept;
+  PidFile& operator=(PidFile&& other) noexcept;
+  PidFile(const PidFile&) = delete;
+  PidFile& operator=(const PidFile&) = delete;
+  // Removes the file, then drops the lock.
+  ~PidFile();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  PidFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  void release();
+
+  std::string path_;
+  int fd_ = -1;
+};
+
+}  // namespace virtus::daemon

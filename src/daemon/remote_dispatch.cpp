@@ -1,0 +1,56 @@
+#include "daemon/remote_dispatch.h"
+
+#include "daemon/dispatch_handlers.h"
+#include "daemon/dispatch_host_info.h"
+#include "daemon/dispatch_pool_events.h"
+#include "rpc/protocol/remote_procedures.h"
+
+namespace virtus::daemon {
+
+namespace {
+
+class RemoteDispatcher final : public rpc::Dispatcher {
+ public:
+  RemoteDispatcher(driver::Connection& connection, DispatchOptions options)
+      : services_{connection, options.host ? options.host : makeLinuxHostInfo(), events_, handlers_,
+                  options.defaultUri} {
+    registerConnectHandlers(handlers_);
+    registerStorageHandlers(handlers_);
+    registerStreamHandlers(handlers_);
+    registerSecretHandlers(handlers_);
+  }
+
+  std::shared_ptr<rpc::Session> openSession(std::shared_ptr<rpc::ClientChannel> channel) override {
+    return std::make_shared<RemoteSession>(services_, std::move(channel));
+  }
+
+  rpc::CallPolicy policy(std::int32_t procedure) const override {
+    auto info = rpc::remote::procInfo(procedure);
+    rpc::CallPolicy p;
+    if (!info.known || !handlers_.find(procedure))
+      return p;
+    p.run = (info.attrs & rpc::remote::attr::kSlow) ? rpc::CallPolicy::Run::Worker
+                                                    : rpc::CallPolicy::Run::Inline;
+    p.readOnlyOk = (info.attrs & rpc::remote::attr::kReadOnlyOk) != 0;
+    p.api = info.api;
+    if (info.api.find("Storage") != std::string_view::npos)
+      p.apiDomain = ErrorDomain::Storage;
+    else if (info.api.find("Secret") != std::string_view::npos)
+      p.apiDomain = ErrorDomain::Secret;
+    return p;
+  }
+
+ private:
+  PoolEventBus events_;
+  HandlerTable handlers_;
+  DispatchServices services_;
+};
+
+}  // namespace
+
+std::unique_ptr<rpc::Dispatcher> makeRemoteDispatcher(driver::Connection& connection,
+                                                      DispatchOptions options) {
+  return std::make_unique<RemoteDispatcher>(connection, std::move(options));
+}
+
+}  // namespace virtus::daemon

@@ -1,0 +1,26 @@
+// The REMOTE program served over a driver::Connection: what virtusd plugs into its
+// rpc::Server so that libvirt's clients manage Virtus's pools, volumes and secrets.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "driver/connection.h"
+#include "rpc/dispatcher.h"
+
+namespace virtus::daemon {
+
+class HostInfo;
+
+struct DispatchOptions {
+  // What CONNECT_GET_URI answers to a client that opened with an empty name (probing):
+  // qemu:///system for a privileged daemon, qemu:///session otherwise.
+  std::string defaultUri = "qemu:///session";
+  // Host facts for the connection procedures; null means the real host.
+  std::shared_ptr<HostInfo> host;
+};
+
+std::unique_ptr<rpc::Dispatcher> makeRemoteDispatcher(driver::Connection& connection,
+                                                      DispatchOptions options = {});
+
+}  // namespace virtus::daemon
