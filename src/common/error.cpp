@@ -1,75 +1,124 @@
 #include "common/error.h"
 
 #include <cstring>
+#include <optional>
 
 namespace virtus {
 
-// The prefixes of libvirt's virErrorMsg() for the codes Virtus raises.
-std::string_view errorPrefix(ErrorCode code) {
+// libvirt's virErrorMsg() formats (the variant with a detail) for the codes Virtus raises.
+std::string_view errorFormat(ErrorCode code) {
   switch (code) {
     case ErrorCode::InternalError:
-      return "internal error: ";
+      return "internal error: %s";
+    case ErrorCode::NoMemory:
+      return "out of memory: %s";
     case ErrorCode::NoSupport:
-      return "this function is not supported by the connection driver: ";
+      return "this function is not supported by the connection driver: %s";
+    case ErrorCode::InvalidConn:
+      return "invalid connection pointer in %s";
     case ErrorCode::InvalidArg:
-      return "invalid argument: ";
+      return "invalid argument: %s";
     case ErrorCode::OperationFailed:
-      return "operation failed: ";
+      return "operation failed: %s";
+    case ErrorCode::NoName:
+      return "missing name information in %s";
     case ErrorCode::XmlError:
-      return "XML error: ";
+      return "XML error: %s";
     case ErrorCode::OperationDenied:
-      return "operation forbidden: ";
+      return "operation forbidden: %s";
+    case ErrorCode::OpenFailed:
+      return "failed to open configuration file %s";
+    case ErrorCode::ReadFailed:
+      return "failed to read configuration file %s";
+    case ErrorCode::ParseFailed:
+      return "failed to parse configuration file %s";
     case ErrorCode::ConfSyntax:
-      return "configuration file syntax error: ";
-    case ErrorCode::NoStoragePool:
-      return "Storage pool not found: ";
-    case ErrorCode::NoStorageVol:
-      return "Storage volume not found: ";
-    case ErrorCode::OperationInvalid:
-      return "Requested operation is not valid: ";
-    case ErrorCode::NoSecret:
-      return "Secret not found: ";
-    case ErrorCode::InvalidSecret:
-      return "Invalid secret: ";
-    case ErrorCode::ConfigUnsupported:
-      return "unsupported configuration: ";
-    case ErrorCode::OperationTimeout:
-      return "Timed out during operation: ";
-    case ErrorCode::ArgumentUnsupported:
-      return "argument unsupported: ";
-    case ErrorCode::StorageProbeFailed:
-      return "Storage pool probe failed: ";
-    case ErrorCode::StoragePoolBuilt:
-      return "Storage pool already built: ";
-    case ErrorCode::OperationAborted:
-      return "operation aborted: ";
-    case ErrorCode::Overflow:
-      return "value too large: ";
-    case ErrorCode::OperationUnsupported:
-      return "Operation not supported: ";
-    case ErrorCode::ResourceBusy:
-      return "resource busy: ";
-    case ErrorCode::AccessDenied:
-      return "access denied: ";
-    case ErrorCode::StorageVolExist:
-      return "storage volume already exists: ";
-    case ErrorCode::XmlInvalidSchema:
-      return "XML document failed to validate against schema: ";
+      return "configuration file syntax error: %s";
+    case ErrorCode::WriteFailed:
+      return "failed to write configuration file: %s";
     case ErrorCode::InvalidStoragePool:
-      return "invalid storage pool pointer in ";
+      return "invalid storage pool pointer in %s";
     case ErrorCode::InvalidStorageVol:
-      return "invalid storage volume pointer in ";
+      return "invalid storage volume pointer in %s";
+    case ErrorCode::NoStoragePool:
+      return "Storage pool not found: %s";
+    case ErrorCode::NoStorageVol:
+      return "Storage volume not found: %s";
+    case ErrorCode::OperationInvalid:
+      return "Requested operation is not valid: %s";
+    case ErrorCode::InvalidSecret:
+      return "Invalid secret: %s";
+    case ErrorCode::NoSecret:
+      return "Secret not found: %s";
+    case ErrorCode::ConfigUnsupported:
+      return "unsupported configuration: %s";
+    case ErrorCode::OperationTimeout:
+      return "Timed out during operation: %s";
+    case ErrorCode::InvalidStream:
+      return "invalid stream pointer in %s";
+    case ErrorCode::ArgumentUnsupported:
+      return "argument unsupported: %s";
+    case ErrorCode::StorageProbeFailed:
+      return "Storage pool probe failed: %s";
+    case ErrorCode::StoragePoolBuilt:
+      return "Storage pool already built: %s";
+    case ErrorCode::OperationAborted:
+      return "operation aborted: %s";
+    case ErrorCode::Overflow:
+      return "numerical overflow: %s";
+    case ErrorCode::OperationUnsupported:
+      return "Operation not supported: %s";
+    case ErrorCode::ResourceBusy:
+      return "resource busy: %s";
+    case ErrorCode::AccessDenied:
+      return "access denied: %s";
+    case ErrorCode::StorageVolExist:
+      return "storage volume %s exists already";
+    case ErrorCode::XmlInvalidSchema:
+      return "XML document failed to validate against schema: %s";
+    // libvirt's is "no connection driver available for %s"; Virtus's callers still write the
+    // whole sentence as the detail.
+    case ErrorCode::NoConnect:
+    case ErrorCode::Ok:
+    case ErrorCode::XmlDetail:
+    case ErrorCode::SystemError:
     case ErrorCode::Rpc:
-      return "RPC error : ";
-    default:
-      return "";
+      return "%s";
   }
+  return "%s";
+}
+
+namespace {
+
+constexpr std::string_view kPlaceholder = "%s";
+
+}  // namespace
+
+std::string_view errorPrefix(ErrorCode code) {
+  std::string_view format = errorFormat(code);
+  return format.substr(0, format.find(kPlaceholder));
 }
 
 std::string Error::text() const {
-  std::string out(errorPrefix(code));
+  std::string_view format = errorFormat(code);
+  const std::size_t at = format.find(kPlaceholder);
+  std::string out(format.substr(0, at));
   out += message;
+  out += format.substr(at + kPlaceholder.size());
   return out;
+}
+
+std::optional<std::string> errorDetail(ErrorCode code, std::string_view text) {
+  std::string_view format = errorFormat(code);
+  const std::size_t at = format.find(kPlaceholder);
+  std::string_view before = format.substr(0, at);
+  std::string_view after = format.substr(at + kPlaceholder.size());
+  if (text.size() < before.size() + after.size() || !text.starts_with(before) ||
+      !text.ends_with(after))
+    return std::nullopt;
+  text.remove_prefix(before.size());
+  text.remove_suffix(after.size());
+  return std::string(text);
 }
 
 Error makeError(ErrorCode code, ErrorDomain domain, std::string message) {

@@ -2,6 +2,7 @@
 // hand them to libvirt clients unchanged, and a whole-sentence message naming the values.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -75,8 +76,9 @@ struct Error {
   // The detail as the reporter wrote it ("storage pool 'default' is already active").
   std::string message;
 
-  // The message as libvirt presents it: the code's prefix and the detail
-  // ("Requested operation is not valid: storage pool 'default' is already active").
+  // The message as libvirt presents it: the detail inside the code's format (errorFormat)
+  // ("Requested operation is not valid: storage pool 'default' is already active",
+  // "storage volume 'a.img' exists already").
   std::string text() const;
 };
 
@@ -85,8 +87,18 @@ Error makeError(ErrorCode code, ErrorDomain domain, std::string message);
 // virReportSystemError writes it.
 Error systemError(ErrorDomain domain, int errnum, std::string_view message);
 
-// The prefix libvirt puts before a detail for this code ("Storage pool not found: ").
+// libvirt's format for a detail of this code, with one "%s" where the detail goes
+// ("Storage pool not found: %s", "storage volume %s exists already", "%s"): what virErrorMsg
+// returns and what libvirtd sends as the error's str1 (with the detail as str2).
+std::string_view errorFormat(ErrorCode code);
+
+// The part of errorFormat before the "%s" ("Storage pool not found: ", "storage volume ").
+// Not a complete rendering for the codes whose format goes on after the detail: use text().
 std::string_view errorPrefix(ErrorCode code);
+
+// The detail inside `text` when it is a rendering of errorFormat(code), as libvirt clients
+// receive only the rendered message: "storage volume 'a' exists already" gives "'a'".
+std::optional<std::string> errorDetail(ErrorCode code, std::string_view text);
 
 // libvirt's name for a code ("VIR_ERR_XML_ERROR"), for logs and tests.
 std::string_view errorCodeName(ErrorCode code);

@@ -221,10 +221,8 @@ TEST(SecretXmlTest, MalformedXmlIsAnXmlDetailInTheSecretDomain) {
   EXPECT_EQ(e.message.rfind("(definition_of_secret):1: ", 0), 0u) << e.message;
 }
 
-// Known gap, in the shared reader (model/xml/xml_reader.cpp): pugixml reports an empty
-// input as a parse failure ("No document element found") before the reader's own "Document
-// is empty" branch is reached. Enable once the reader maps it.
-TEST(SecretXmlTest, DISABLED_EmptyDocumentIsReportedAsLibvirtDoes) {
+// libxml2's own message for an empty input (the reader re-parses syntax errors with it).
+TEST(SecretXmlTest, EmptyDocumentIsReportedAsLibvirtDoes) {
   Error empty = parseError("");
   EXPECT_EQ(empty.code, ErrorCode::XmlDetail);
   EXPECT_EQ(empty.message.rfind("(definition_of_secret):1: Document is empty", 0), 0u)

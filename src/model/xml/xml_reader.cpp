@@ -1,5 +1,7 @@
 #include "model/xml/xml_reader.h"
 
+#include "model/xml/libxml_syntax_error.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -107,15 +109,18 @@ Result<pugi::xml_document> parseXmlDocument(std::string_view xml, std::string_vi
   pugi::xml_document doc;
   pugi::xml_parse_result parsed =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!parsed) {
-    return makeError(ErrorCode::XmlDetail, domain,
-                     "(" + std::string(docName) + "):" +
-                         std::to_string(lineOf(xml, parsed.offset)) + ": " + parsed.description());
-  }
   pugi::xml_node root = doc.document_element();
-  if (!root) {
-    return makeError(ErrorCode::XmlDetail, domain,
-                     "(" + std::string(docName) + "):1: Document is empty");
+  if (!parsed || !root) {
+    // libvirt's wording is libxml2's: ask libxml2 what it finds wrong.
+    const std::string url = "(" + std::string(docName) + ")";
+    if (auto detail = libxmlSyntaxError(xml, url))
+      return makeError(ErrorCode::XmlDetail, domain, std::move(*detail));
+    if (!parsed) {
+      return makeError(
+          ErrorCode::XmlDetail, domain,
+          url + ":" + std::to_string(lineOf(xml, parsed.offset)) + ": " + parsed.description());
+    }
+    return makeError(ErrorCode::XmlDetail, domain, url + ":1: Document is empty");
   }
   if (std::string_view(root.name()) != expectedRoot) {
     // libvirt checks the root in its XML layer (virxml.c), so the domain is XML.
