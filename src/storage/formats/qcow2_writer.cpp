@@ -1,6 +1,9 @@
 #include "storage/formats/qcow2_writer.h"
 
+#include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
 #include <string_view>
 
 #include "storage/formats/byte_order.h"
@@ -163,6 +166,78 @@ Result<Qcow2Options> validateQcow2Options(Qcow2Options o) {
   return o;
 }
 
+namespace {
+
+// Where each structure of the image lies, in clusters.
+struct Placement {
+  std::uint64_t refTableClusters = 1;
+  std::vector<std::uint64_t> refBlocks;
+  std::uint64_t l1 = 0;
+  std::vector<std::uint64_t> l2;  // one per L1 entry when metadata is preallocated
+  struct Run {
+    std::uint64_t guest, host, count;
+  };
+  std::vector<Run> data;
+  std::uint64_t totalClusters = 0;  // clusters in use: the file's clusters
+};
+
+// The order in which qemu-img allocates a metadata-preallocated image: header, refcount table
+// and block, L1, then for each L2 range its table followed by its data clusters, a new
+// refcount block going right after the run that first needs it (where it describes itself).
+// Same placement, same file extents, same allocation. Empty when the image needs what this
+// does not model (a refcount table that grows, a run needing a block outside its own range).
+std::optional<Placement> placeLikeQemu(std::uint64_t c, std::uint64_t l1Size,
+                                       std::uint64_t l1Clusters, std::uint64_t dataClusters) {
+  const std::uint64_t perBlock = c / 2;  // 16-bit refcounts
+  const std::uint64_t perL2 = c / 8;
+  // qemu preallocates in requests of at most INT_MAX bytes, whole clusters.
+  const std::uint64_t perRequest = static_cast<std::uint64_t>(INT32_MAX) / c;
+  Placement p;
+  p.refBlocks = {2};
+  std::uint64_t next = 3;
+  bool modelled = true;
+  auto allocate = [&](std::uint64_t n) -> std::uint64_t {
+    const std::uint64_t start = next;
+    const std::uint64_t end = start + n;
+    const std::uint64_t lastBlock = (end - 1) / perBlock;
+    if (lastBlock >= p.refBlocks.size()) {
+      // qemu puts the missing block right after the run and retries the run where it was.
+      if (lastBlock > p.refBlocks.size() || end / perBlock != lastBlock ||
+          p.refBlocks.size() + 1 > c / 8) {
+        modelled = false;
+      }
+      p.refBlocks.push_back(end);
+      next = end + 1;
+    } else {
+      next = end;
+    }
+    return start;
+  };
+  p.l1 = allocate(l1Clusters);
+  for (std::uint64_t table = 0; table < l1Size && modelled; ++table) {
+    p.l2.push_back(allocate(1));
+    const std::uint64_t first = table * perL2;
+    const std::uint64_t last = std::min(first + perL2, dataClusters);
+    for (std::uint64_t g = first; g < last && modelled;) {
+      const std::uint64_t n = std::min(last, (g / perRequest + 1) * perRequest) - g;
+      const std::uint64_t host = allocate(n);
+      if (!p.data.empty() && p.data.back().host + p.data.back().count == host &&
+          p.data.back().guest + p.data.back().count == g) {
+        p.data.back().count += n;
+      } else {
+        p.data.push_back({g, host, n});
+      }
+      g += n;
+    }
+  }
+  if (!modelled)
+    return std::nullopt;
+  p.totalClusters = next;
+  return p;
+}
+
+}  // namespace
+
 Result<ImageLayout> layoutQcow2(const Qcow2Options& options) {
   TRY_ASSIGN(const Qcow2Options o, validateQcow2Options(options));
   const bool v3 = o.compat == "1.1";
@@ -201,11 +276,26 @@ Result<ImageLayout> layoutQcow2(const Qcow2Options& options) {
                        "' is more than the native writer builds in memory");
   }
 
-  const std::uint64_t refTableOffset = c;
-  const std::uint64_t refBlocksOffset = refTableOffset + refTableClusters * c;
-  const std::uint64_t l1Offset = refBlocksOffset + refBlocks * c;
-  const std::uint64_t l2Offset = l1Offset + l1Clusters * c;
-  const std::uint64_t dataOffset = l2Offset + l2Tables * c;
+  std::optional<Placement> placed;
+  if (o.preallocateMetadata && l1Size != 0)
+    placed = placeLikeQemu(c, l1Size, l1Clusters, dataClusters);
+  if (!placed) {
+    // Back to back: refcount table, blocks, L1, L2 tables, data. What qemu-img does for an
+    // image without preallocation; a valid image otherwise.
+    Placement p;
+    p.refTableClusters = refTableClusters;
+    const std::uint64_t firstBlock = 1 + refTableClusters;
+    for (std::uint64_t i = 0; i < refBlocks; ++i)
+      p.refBlocks.push_back(firstBlock + i);
+    p.l1 = firstBlock + refBlocks;
+    for (std::uint64_t i = 0; i < l2Tables; ++i)
+      p.l2.push_back(p.l1 + l1Clusters + i);
+    if (dataClusters != 0)
+      p.data.push_back({0, p.l1 + l1Clusters + l2Tables, dataClusters});
+    p.totalClusters = totalClusters;
+    placed = std::move(p);
+  }
+  const Placement& p = *placed;
 
   ImageLayout layout;
 
@@ -222,44 +312,70 @@ Result<ImageLayout> layoutQcow2(const Qcow2Options& options) {
   putBE32(header, 20, static_cast<std::uint32_t>(log2Exact(o.clusterSize)));
   putBE64(header, 24, o.virtualSize);
   putBE32(header, 36, static_cast<std::uint32_t>(l1Size));
-  putBE64(header, 40, l1Size != 0 ? l1Offset : 0);
-  putBE64(header, 48, refTableOffset);
-  putBE32(header, 56, static_cast<std::uint32_t>(refTableClusters));
+  putBE64(header, 40, l1Size != 0 ? p.l1 * c : 0);
+  putBE64(header, 48, c);  // the refcount table follows the header
+  putBE32(header, 56, static_cast<std::uint32_t>(p.refTableClusters));
   if (v3) {
     putBE64(header, 80, o.lazyRefcounts ? 1 : 0);  // compatible feature: lazy refcounts
     putBE32(header, 96, 4);                        // refcount order: 16-bit refcounts
     putBE32(header, 100, kV3HeaderLength);
   }
-  layout.writes.emplace_back(0, header + tail);
+  // qemu-img writes every metadata cluster whole (zeros included) and the L1 table to its last
+  // entry: the same bytes, written the same way, allocate the same blocks.
+  std::string headerCluster = header + tail;
+  headerCluster.resize(c, '\0');
+  layout.writes.emplace_back(0, std::move(headerCluster));
 
-  // Refcount table: one entry per refcount block, the blocks lying back to back.
-  std::string refTable(refBlocks * 8, '\0');
-  for (std::uint64_t i = 0; i < refBlocks; ++i)
-    putBE64(refTable, i * 8, refBlocksOffset + i * c);
-  layout.writes.emplace_back(refTableOffset, std::move(refTable));
+  std::string refTable(p.refTableClusters * c, '\0');
+  for (std::size_t i = 0; i < p.refBlocks.size(); ++i)
+    putBE64(refTable, i * 8, p.refBlocks[i] * c);
+  layout.writes.emplace_back(c, std::move(refTable));
 
-  // Refcount blocks: back to back, so the entries of all clusters form one array.
-  std::string refcounts(totalClusters * 2, '\0');
-  for (std::uint64_t i = 0; i < totalClusters; ++i)
-    putBE16(refcounts, i * 2, 1);
-  layout.writes.emplace_back(refBlocksOffset, std::move(refcounts));
+  // Every cluster in use has refcount one. Blocks lying back to back are written as one run.
+  for (std::size_t i = 0; i < p.refBlocks.size();) {
+    std::size_t j = i + 1;
+    while (j < p.refBlocks.size() && p.refBlocks[j] == p.refBlocks[j - 1] + 1)
+      ++j;
+    std::string blocks((j - i) * c, '\0');
+    const std::uint64_t first = i * refcountEntries;
+    const std::uint64_t last = std::min<std::uint64_t>(j * refcountEntries, p.totalClusters);
+    for (std::uint64_t k = first; k < last; ++k)
+      putBE16(blocks, (k - first) * 2, 1);
+    layout.writes.emplace_back(p.refBlocks[i] * c, std::move(blocks));
+    i = j;
+  }
 
-  if (o.preallocateMetadata && l1Size != 0) {
+  if (l1Size != 0) {
     std::string l1(l1Size * 8, '\0');
-    for (std::uint64_t i = 0; i < l1Size; ++i)
-      putBE64(l1, i * 8, (l2Offset + i * c) | kCopied);
-    layout.writes.emplace_back(l1Offset, std::move(l1));
-    // L2 tables back to back: entry j of the array maps guest cluster j.
-    std::string l2(dataClusters * 8, '\0');
-    for (std::uint64_t j = 0; j < dataClusters; ++j) {
-      putBE64(l2, j * 8, (dataOffset + j * c) | kCopied);
+    for (std::size_t i = 0; i < p.l2.size(); ++i)
+      putBE64(l1, i * 8, (p.l2[i] * c) | kCopied);
+    layout.writes.emplace_back(p.l1 * c, std::move(l1));
+  }
+  if (!p.l2.empty()) {
+    std::vector<std::string> tables(p.l2.size(), std::string(c, '\0'));
+    for (const auto& run : p.data) {
+      for (std::uint64_t k = 0; k < run.count; ++k) {
+        const std::uint64_t g = run.guest + k;
+        putBE64(tables[g / l2Entries], (g % l2Entries) * 8, ((run.host + k) * c) | kCopied);
+      }
     }
-    layout.writes.emplace_back(l2Offset, std::move(l2));
-    layout.fileSize = totalClusters * c;  // the data clusters are part of the file
+    for (std::size_t i = 0; i < tables.size(); ++i)
+      layout.writes.emplace_back(p.l2[i] * c, std::move(tables[i]));
+    // qemu-img zeroes the part of the last data cluster past the image's end (copy on write
+    // of a partial cluster), which allocates it.
+    if (o.virtualSize % c != 0 && !p.data.empty()) {
+      const auto& run = p.data.back();
+      const std::uint64_t lastHost = (run.host + run.count - 1) * c;
+      const std::uint64_t used = o.virtualSize % c;
+      layout.writes.emplace_back(lastHost + used, std::string(c - used, '\0'));
+    }
+    layout.fileSize = p.totalClusters * c;  // the data clusters are part of the file
   } else {
     // Like qemu-img: the file ends with the (all-zero) L1 entries.
-    layout.fileSize = l1Size != 0 ? l1Offset + l1Size * 8 : l1Offset;
+    layout.fileSize = l1Size != 0 ? p.l1 * c + l1Size * 8 : p.l1 * c;
   }
+  std::sort(layout.writes.begin(), layout.writes.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   return layout;
 }
 

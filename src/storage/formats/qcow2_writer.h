@@ -23,7 +23,8 @@ struct Qcow2Options {
   bool preallocateMetadata = false;  // qemu-img's preallocation=metadata
 };
 
-// Only the non-zero bytes are listed: apply them to a new, empty file.
+// What to write into a new, empty file: the regions qemu-img writes (whole metadata clusters,
+// zeros included, so that the file allocates what qemu-img's does); the rest stays a hole.
 struct ImageLayout {
   std::vector<std::pair<std::uint64_t, std::string>> writes;  // (offset, bytes), non-overlapping
   std::uint64_t fileSize = 0;  // truncate the file to this after the writes

@@ -161,6 +161,15 @@ Result<void> DirBackend::refreshPool(PoolRuntime& pool) {
   pool.def.capacity = fsStat.capacity;
   pool.def.available = fsStat.free;
   pool.def.allocation = fsStat.capacity - fsStat.free;
+
+  // libvirt's refresh replaces the definition's target permissions with the directory's
+  // (live and, while no new definition is pending, inactive XML alike).
+  TRY_ASSIGN(auto dirStat, ctx_.fs.stat(path));
+  auto& perms = pool.def.target.perms;
+  perms.mode = dirStat.mode & 0777;
+  perms.uid = dirStat.uid;
+  perms.gid = dirStat.gid;
+  perms.label.clear();  // no security label without SELinux
   return ok();
 }
 
@@ -210,9 +219,9 @@ Result<void> DirBackend::buildPool(PoolRuntime& pool, unsigned flags) {
 Result<void> DirBackend::startPool(PoolRuntime& pool) {
   TRY_ASSIGN(bool present, checkPool(pool));
   if (!present) {
-    return makeError(
-        ErrorCode::OperationInvalid, ErrorDomain::Storage,
-        "cannot open directory '" + pool.def.target.path + "': No such file or directory");
+    // libvirt fails in its directory helper: a system error from no particular module.
+    return systemError(ErrorDomain::None, ENOENT,
+                       "cannot open directory '" + pool.def.target.path + "'");
   }
   return ok();
 }

@@ -74,6 +74,9 @@ class DirBackend final : public StorageBackend {
   Result<void> buildRaw(model::VolDef& vol, const model::VolDef* source, unsigned flags,
                         const driver::ProgressFn& progress);
   Result<void> buildDirVolume(model::VolDef& vol);
+  // A reflink of an image file, byte for byte (clones with VIR_STORAGE_VOL_CREATE_REFLINK).
+  Result<void> cloneImageFile(model::VolDef& vol, const model::VolDef& source,
+                              const driver::ProgressFn& progress);
   Result<void> buildQcow2Native(model::VolDef& vol, unsigned flags);
   Result<void> runQemuImgBuild(model::VolDef& vol, const os::Command& cmd);
   Result<std::string> backingFormatOf(const PoolRuntime& pool, const model::VolDef& vol);

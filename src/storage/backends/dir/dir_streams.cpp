@@ -31,10 +31,23 @@ Result<void> rejectDirectory(const model::VolDef& vol) {
 }
 
 // Makes [offset, offset + length) of `file` a hole: punched where the file has bytes,
-// extended (sparse) past its end.
+// extended (sparse) past its end. A regular file then ends at the hole's end, as libvirt's fd
+// stream truncates it there (whatever followed is gone; later data extends it again).
 Result<void> makeHole(os::File& file, std::uint64_t offset, std::uint64_t length) {
   TRY_ASSIGN(auto st, file.stat());
   const std::uint64_t end = offset + length;
+  if (st.isRegular) {
+    if (offset < st.size) {
+      auto punched = file.punchHole(offset, std::min(end, st.size) - offset);
+      if (!punched && punched.error().code != ErrorCode::OperationUnsupported)
+        return std::move(punched).error();
+      // Without hole punching the truncation below still drops what lies past the hole; the
+      // part before it is zeroed by writing.
+      if (!punched)
+        TRY(writeZeros(file, offset, std::min(end, st.size) - offset));
+    }
+    return file.truncate(end);
+  }
   if (offset < st.size) {
     const std::uint64_t inside = std::min(end, st.size) - offset;
     auto punched = file.punchHole(offset, inside);
@@ -92,10 +105,10 @@ Result<void> DirBackend::uploadVol(PoolRuntime& pool, model::VolDef& vol, std::u
       if (!sparse) {
         return storageError(ErrorCode::InvalidArg, "a hole arrived on a stream that is not sparse");
       }
-      if (bounded && pos + chunk.holeLength > end)
-        return streamFull();
-      TRY(makeHole(*file, pos, chunk.holeLength));
-      pos += chunk.holeLength;
+      // libvirt cuts a hole at the stream's length rather than failing.
+      const std::uint64_t hole = bounded ? std::min(chunk.holeLength, end - pos) : chunk.holeLength;
+      TRY(makeHole(*file, pos, hole));
+      pos += hole;
     }
     if (progress)
       progress(pos - offset, length);

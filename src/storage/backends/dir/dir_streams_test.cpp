@@ -103,6 +103,40 @@ TEST_F(DirStreamTest, SparseUploadPunchesHolesAndDownloadReportsThem) {
   EXPECT_EQ(plain.events, (std::vector<Ev>{{'D', kMiB}}));
 }
 
+// libvirt's fd stream truncates a regular file at the end of every hole it receives: a sparse
+// upload of a 4 MiB file into an 8 MiB volume leaves it at 4 MiB (libvirtd 9.0), a plain one
+// keeps the volume's size.
+TEST_F(DirStreamTest, SparseUploadEndsTheFileWhereTheStreamEnds) {
+  constexpr std::uint64_t k64 = 65536;
+  auto vol = rawVol("s.raw", 8 * kMiB);
+  writeFile(vol.target.path, 0, std::string(8 * kMiB, 'o'));
+  ScriptedSource source(
+      {data(std::string(k64, 'Z')), hole(4 * kMiB - 2 * k64), data(std::string(k64, 'z'))});
+  ASSERT_TRUE(
+      backend().uploadVol(pool_, vol, 0, 0, driver::stream_flags::kSparseStream, source, {}));
+  EXPECT_EQ(statOf(vol.target.path).st_size, static_cast<off_t>(4 * kMiB));
+  EXPECT_EQ(vol.capacity, 4 * kMiB);
+  EXPECT_EQ(readAll(vol.target.path),
+            std::string(k64, 'Z') + std::string(4 * kMiB - 2 * k64, '\0') + std::string(k64, 'z'));
+
+  // A trailing hole ends the file at its end, also when that grows the file.
+  ScriptedSource trailing({data("abc"), hole(6 * kMiB)});
+  ASSERT_TRUE(
+      backend().uploadVol(pool_, vol, 0, 0, driver::stream_flags::kSparseStream, trailing, {}));
+  EXPECT_EQ(statOf(vol.target.path).st_size, static_cast<off_t>(6 * kMiB + 3));
+
+  // A bounded stream cuts the hole at its length instead of failing.
+  ScriptedSource bounded({hole(kMiB)});
+  ASSERT_TRUE(backend().uploadVol(pool_, vol, 4096, 4096, driver::stream_flags::kSparseStream,
+                                  bounded, {}));
+  EXPECT_EQ(statOf(vol.target.path).st_size, static_cast<off_t>(8192));
+
+  auto plain = rawVol("p.raw", 8 * kMiB);
+  ScriptedSource dense({data(std::string(k64, 'Z'))});
+  ASSERT_TRUE(backend().uploadVol(pool_, plain, 0, 0, 0, dense, {}));
+  EXPECT_EQ(statOf(plain.target.path).st_size, static_cast<off_t>(8 * kMiB));
+}
+
 TEST_F(DirStreamTest, UploadHonoursOffsetAndLength) {
   auto vol = rawVol("o.raw", 4 * kMiB);
   ScriptedSource source({data("hello")});

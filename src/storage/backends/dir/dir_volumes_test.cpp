@@ -146,6 +146,10 @@ TEST_F(DirVolumeTest, BuildQcow2NativelyPassesQemuImgCheck) {
   EXPECT_EQ(info["backing-filename"], poolPath("base.raw"));
   EXPECT_EQ(info["backing-filename-format"], "raw");  // probed natively
   EXPECT_EQ(statOf(vol.target.path).st_mode & 07777, 0600u);
+  // A refresh keeps the cluster size of the definition (libvirt never probes it).
+  ASSERT_TRUE(backend().refreshVol(pool_, vol));
+  EXPECT_EQ(vol.target.clusterSize, std::optional<std::uint64_t>(131072));
+  EXPECT_FALSE(probed("n.qcow2").target.clusterSize);
 
   // libvirt's default compat for qcow2 is 0.10.
   auto v2 = newVol("v2.qcow2", 64 * kMiB, 0, "qcow2");
@@ -153,6 +157,31 @@ TEST_F(DirVolumeTest, BuildQcow2NativelyPassesQemuImgCheck) {
   run({"qemu-img", "check", v2.target.path});
   auto info2 = qemuImgInfo(v2.target.path);
   EXPECT_EQ(info2["format-specific"]["data"]["compat"], "0.10");
+}
+
+// libvirtd 9.0 (qemu-img) for vol-create-as p q1.qcow2 16M --format qcow2: physical 196616,
+// allocation 200704; with --prealloc-metadata: allocation 266240. The native writer matches.
+TEST_F(DirVolumeTest, BuildQcow2AllocatesWhatQemuImgAllocates) {
+  for (unsigned flags : {0u, driver::create_vol::kPreallocMetadata}) {
+    for (std::uint64_t size : {16 * kMiB, 1000 * kMiB}) {
+      SCOPED_TRACE(std::to_string(size) + (flags ? " prealloc" : ""));
+      const std::string suffix = std::to_string(size) + "-" + std::to_string(flags);
+      auto vol = newVol("n" + suffix + ".qcow2", size, 0, "qcow2");
+      ASSERT_TRUE(backend().buildVol(pool_, vol, flags));
+      const std::string theirs = poolPath("q" + suffix + ".qcow2");
+      run({"qemu-img", "create", "-q", "-f", "qcow2", "-o",
+           flags ? "compat=0.10,preallocation=metadata" : "compat=0.10", theirs,
+           std::to_string(size)});
+      auto ours = probed(vol.name);
+      auto ref = probed("q" + suffix + ".qcow2");
+      EXPECT_EQ(ours.physical, ref.physical);
+      EXPECT_EQ(ours.allocation, ref.allocation);
+      if (size == 16 * kMiB) {
+        EXPECT_EQ(ours.physical, std::optional<std::uint64_t>(flags ? 17104896 : 196616));
+        EXPECT_EQ(ours.allocation, flags ? 266240u : 200704u);
+      }
+    }
+  }
 }
 
 TEST_F(DirVolumeTest, BuildQcow2WithMissingBackingFails) {
@@ -305,14 +334,38 @@ TEST_F(DirVolumeTest, CloneRawToQcow2ConvertsWithQemuImg) {
   EXPECT_EQ(qemuImgInfo(clone.target.path)["format"], "qcow2");
 }
 
-TEST_F(DirVolumeTest, CloneQcow2SameFormatCopiesTheImage) {
-  run({"qemu-img", "create", "-f", "qcow2", poolPath("src.qcow2"), "64M"});
-  run({"qemu-io", "-c", "write -P 0x55 1M 64k", poolPath("src.qcow2")});
+// libvirt clones a qcow2 volume with `qemu-img convert`: a compact image (libvirtd 9.0, 16 MiB
+// qcow2 clone: physical 196616, allocation 200704), never a file as large as the capacity.
+TEST_F(DirVolumeTest, CloneQcow2SameFormatConvertsToACompactImage) {
+  run({"qemu-img", "create", "-q", "-f", "qcow2", "-o", "compat=0.10", poolPath("src.qcow2"),
+       "16M"});
   auto source = probed("src.qcow2");
+  auto fakeClone = newVol("f.qcow2", 0, 0, "qcow2");
+  fake_
+      .expect("qemu-img", "convert", "-f", "qcow2", "-O", "qcow2", "-o", "compat=0.10",
+              source.target.path, fakeClone.target.path)
+      .replies(1, "", "no space");
+  EXPECT_FALSE(backend().buildVolFrom(pool_, fakeClone, source, 0, {}));
+  fake_.verify();
+
   auto clone = newVol("copy.qcow2", 0, 0, "qcow2");
-  ASSERT_TRUE(backend().buildVolFrom(pool_, clone, source, 0, {}));  // no process
+  ASSERT_TRUE(realBackend().buildVolFrom(pool_, clone, source, 0, {}));
   run({"qemu-img", "check", clone.target.path});
   run({"qemu-img", "compare", source.target.path, clone.target.path});
+  auto st = statOf(clone.target.path);
+  EXPECT_EQ(st.st_size, 196616);
+  EXPECT_EQ(static_cast<std::uint64_t>(st.st_blocks) * 512, 200704u);
+
+  // With data, and from a metadata-preallocated source: still compact, same data.
+  run({"qemu-img", "create", "-q", "-f", "qcow2", "-o", "preallocation=metadata",
+       poolPath("pre.qcow2"), "16M"});
+  run({"qemu-io", "-c", "write -P 0x55 1M 64k", poolPath("pre.qcow2")});
+  auto pre = probed("pre.qcow2");
+  auto preClone = newVol("pre-copy.qcow2", 0, 0, "qcow2");
+  ASSERT_TRUE(realBackend().buildVolFrom(pool_, preClone, pre, 0, {}));
+  run({"qemu-img", "check", preClone.target.path});
+  run({"qemu-img", "compare", pre.target.path, preClone.target.path});
+  EXPECT_LT(statOf(preClone.target.path).st_size, 1 << 20);
 }
 
 TEST_F(DirVolumeTest, DeleteVol) {

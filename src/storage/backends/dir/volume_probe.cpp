@@ -67,11 +67,8 @@ void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::Vo
   vol.target.compat = info.format == ImageFormat::Qcow2 && info.compat == "1.1" ? "1.1" : "";
   vol.target.lazyRefcounts = info.lazyRefcounts;
   vol.target.hasFeatures = info.format == ImageFormat::Qcow2 && info.compat == "1.1";
-  if (info.format == ImageFormat::Qcow2 && info.clusterSize > 0) {
-    vol.target.clusterSize = info.clusterSize;
-  } else {
-    vol.target.clusterSize.reset();
-  }
+  // vol.target.clusterSize is left as it is: libvirt 9.0 never fills it from a header, so a
+  // volume shows one only while it keeps the definition it was created from.
   vol.backingStore.reset();
   if (info.backingPath && !info.backingPath->empty()) {
     model::VolBackingStore backing;
