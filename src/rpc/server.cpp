@@ -228,7 +228,7 @@ void ServerConnection::handleFrame(std::string body) {
   if (header.program != kRemoteProgram || header.version != kRemoteVersion) {
     if (header.type == MessageType::Call)
       send(errorFrame(header, makeError(ErrorCode::Rpc, ErrorDomain::Rpc,
-                                        "cannot find program " + std::to_string(header.program) +
+                                        "Cannot find program " + std::to_string(header.program) +
                                             " version " + std::to_string(header.version))));
     return;
   }

@@ -91,6 +91,14 @@ class XdrReader {
     std::size_t padded = n + XdrWriter::padding(n);
     if (!take(padded))
       return {};
+    // RFC 4506 pads with zeros. Accepting other bytes would let two different messages
+    // mean the same thing and make a decoded value unable to reproduce its bytes.
+    for (std::size_t i = pos_ - padded + n; i < pos_; ++i) {
+      if (in_[i] != '\0') {
+        fail("the padding of a string or opaque is not zero");
+        return {};
+      }
+    }
     return in_.substr(pos_ - padded, n);
   }
   // A list count, checked against the list's maximum and against what is left (every
