@@ -13,6 +13,7 @@ void registerConnectHandlers(HandlerTable& table);
 void registerStorageHandlers(HandlerTable& table);
 void registerStreamHandlers(HandlerTable& table);
 void registerSecretHandlers(HandlerTable& table);
+void registerDomainHandlers(HandlerTable& table);
 
 inline rpc::remote::Pool toWire(const driver::PoolHandle& p) {
   return {p.name, p.uuid};

@@ -18,6 +18,7 @@ class RemoteDispatcher final : public rpc::Dispatcher {
     registerStorageHandlers(handlers_);
     registerStreamHandlers(handlers_);
     registerSecretHandlers(handlers_);
+    registerDomainHandlers(handlers_);
   }
 
   std::shared_ptr<rpc::Session> openSession(std::shared_ptr<rpc::ClientChannel> channel) override {

@@ -38,6 +38,10 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(4, ConnectGetVersion, Void, HyperValue, kReadOnlyOk, "virConnectGetVersion")                    \
   X(6, NodeGetInfo, Void, NodeGetInfoRet, kReadOnlyOk, "virNodeGetInfo")                            \
   X(7, ConnectGetCapabilities, Void, StringValue, kReadOnlyOk, "virConnectGetCapabilities")         \
+  X(21, ConnectListDefinedDomains, IntValue, NameList, kReadOnlyOk, "virConnectListDefinedDomains") \
+  X(25, ConnectNumOfDefinedDomains, Void, IntValue, kReadOnlyOk, "virConnectNumOfDefinedDomains") \
+  X(37, ConnectListDomains, IntValue, IdList, kReadOnlyOk, "virConnectListDomains")                \
+  X(51, ConnectNumOfDomains, Void, IntValue, kReadOnlyOk, "virConnectNumOfDomains")                \
   X(59, ConnectGetHostname, Void, StringValue, kReadOnlyOk, "virConnectGetHostname")                \
   X(60, ConnectSupportsFeature, IntValue, IntValue, kReadOnlyOk | kPreOpen, "virConnectSupportsFeature") \
   X(66, AuthList, Void, AuthListRet, kReadOnlyOk | kPreOpen, "virConnectOpen")                      \
@@ -91,6 +95,7 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(209, StorageVolDownload, VolTransferArgs, Void, kSlow | kDownload, "virStorageVolDownload")     \
   X(259, StorageVolWipePattern, VolWipePatternArgs, Void, kSlow, "virStorageVolWipePattern")        \
   X(260, StorageVolResize, VolResizeArgs, Void, kSlow, "virStorageVolResize")                       \
+  X(273, ConnectListAllDomains, ListAllArgs, ListAllRet<Domain>, kReadOnlyOk, "virConnectListAllDomains") \
   X(281, ConnectListAllStoragePools, ListAllArgs, ListAllRet<Pool>, kReadOnlyOk, "virConnectListAllStoragePools") \
   X(282, StoragePoolListAllVolumes, PoolListAllVolumesArgs, ListAllRet<Vol>, kReadOnlyOk, "virStoragePoolListAllVolumes") \
   X(287, ConnectListAllSecrets, ListAllArgs, ListAllRet<Secret>, kReadOnlyOk, "virConnectListAllSecrets") \

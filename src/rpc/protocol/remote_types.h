@@ -17,6 +17,14 @@ using rpc::Void;
 inline constexpr std::uint32_t kAuthTypeListMax = 20;
 inline constexpr std::uint32_t kSecretValueMax = 65536;
 
+// remote_nonnull_domain
+struct Domain {
+  std::string name;
+  Uuid uuid;
+  std::int32_t id = -1;  // -1 while inactive
+  VIRTUS_XDR(name, uuid, id)
+};
+
 // remote_nonnull_storage_pool
 struct Pool {
   std::string name;
@@ -66,6 +74,10 @@ struct StringFlags {  // { remote_nonnull_string xml; unsigned int flags; }
   std::string value;
   std::uint32_t flags = 0;
   VIRTUS_XDR(value, flags)
+};
+struct IdList {  // { int ids<LIST_MAX>; }
+  XdrList<std::int32_t> ids;
+  VIRTUS_XDR(ids)
 };
 struct NameList {  // { remote_nonnull_string names<LIST_MAX>; }
   XdrList<std::string> names;
