@@ -1,6 +1,7 @@
 #include "daemon/dispatch_stream.h"
 
-#include "rpc/xdr.h"
+#include "rpc/stream_hole.h"
+#include "rpc/xdr_codec.h"
 
 namespace virtus::daemon {
 
@@ -40,10 +41,10 @@ bool UploadStream::onFrame(const rpc::MessageHeader& header, std::string_view pa
     finished_ = true;
     chunks_.push_back(driver::StreamChunk{driver::StreamChunk::Kind::End, {}, 0});
   } else if (header.type == rpc::MessageType::StreamHole) {
-    rpc::XdrReader r(payload);
-    std::int64_t length = r.i64();
-    r.u32();  // flags: none defined
-    if (!r.ok() || r.remaining() != 0 || length < 0 || !sparse_) {
+    rpc::StreamHole hole;
+    const bool decoded = rpc::xdrDecodeAll(payload, hole);
+    const std::int64_t length = hole.length;
+    if (!decoded || length < 0 || !sparse_) {
       failure_ = sparse_ ? "the client sent a malformed stream hole"
                          : "the client sent a hole on a stream that is not sparse";
       aborted_ = true;
@@ -153,12 +154,9 @@ Result<void> DownloadStream::hole(std::uint64_t length) {
                      "a hole cannot be sent on a stream that is not sparse");
   if (aborted() || !channel_.waitQueueBelow(kDownloadQueueLimit))
     return abortedError();
-  std::string payload;
-  rpc::XdrWriter w(payload);
-  w.i64(static_cast<std::int64_t>(length));
-  w.u32(0);
   channel_.send(rpc::encodeFrame(
-      streamHeader(call_, rpc::MessageType::StreamHole, rpc::MessageStatus::Continue), payload));
+      streamHeader(call_, rpc::MessageType::StreamHole, rpc::MessageStatus::Continue),
+      rpc::xdrEncodeToString(rpc::StreamHole{static_cast<std::int64_t>(length), 0})));
   return {};
 }
 

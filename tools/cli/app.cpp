@@ -11,15 +11,17 @@ namespace virtus::cli {
 
 namespace {
 
-// The command word: the first argument that is not a global option (--root DIR, -q).
+// The command word: the first argument that is not a global option (--root DIR,
+// -c/--connect URI, -q).
 std::string commandWord(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--root") {
+    if (a == "--root" || a == "-c" || a == "--connect") {
       ++i;
       continue;
     }
-    if (a.rfind("--root=", 0) == 0 || a == "-q" || a == "--quiet")
+    if (a.rfind("--root=", 0) == 0 || a.rfind("--connect=", 0) == 0 ||
+        (a.size() > 2 && a.rfind("-c", 0) == 0) || a == "-q" || a == "--quiet")
       continue;
     return a;
   }
@@ -62,15 +64,19 @@ bool reportMissingOptions(CLI::App& app, const CLI::ParseError& e, const std::st
 }  // namespace
 
 int runCli(const std::vector<std::string>& args, CliHost& host) {
-  std::optional<std::string> root;
+  ConnectTarget target;
   bool quiet = false;
-  CliContext ctx([&]() { return host.open(root); }, host.fs, host.out, host.err);
+  CliContext ctx([&]() { return host.open(target); }, host.fs, host.out, host.err);
 
   CLI::App app("virtus: manage Virtus storage pools and volumes (virsh-compatible commands)",
                "virtus");
-  app.add_option("--root", root,
+  app.add_option("--root", target.root,
                  "directory holding all of Virtus' state (default: the system tree for root, "
                  "the per-user tree otherwise)");
+  app.add_option("-c,--connect", target.uri,
+                 "hypervisor connection URI: qemu:///system, qemu:///session, "
+                 "qemu+unix:///system?socket=PATH (a libvirt or Virtus daemon), "
+                 "virtus:///embed?root=DIR (in-process); default: $VIRTUS_DEFAULT_URI");
   app.add_flag("-q,--quiet", quiet, "quiet mode: no informational messages or table headers");
   app.require_subcommand(1);
   app.fallthrough(true);

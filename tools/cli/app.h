@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/cli_context.h"
+#include "cli/connection_opener.h"
 
 namespace virtus::cli {
 
@@ -17,9 +18,9 @@ struct CliHost {
   std::ostream& err;
   os::FileSystem& fs;
   bool stdoutIsTerminal = false;
-  // The connection for `--root DIR` (nullopt: the default root), opened when a command
+  // The connection for the global options (`--root DIR`, `-c URI`), opened when a command
   // first needs it.
-  std::function<Result<driver::ConnectionPtr>(const std::optional<std::string>& root)> open;
+  std::function<Result<driver::ConnectionPtr>(const ConnectTarget& target)> open;
 };
 
 // args without the program name. Returns the exit status: 0 on success, 1 on any error.

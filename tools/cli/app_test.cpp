@@ -17,7 +17,7 @@ struct Run {
 Run run(std::vector<std::string> args) {
   std::ostringstream out, err;
   os::LinuxFileSystem fs;
-  CliHost host{out, err, fs, false, [](const std::optional<std::string>&) {
+  CliHost host{out, err, fs, false, [](const ConnectTarget&) {
                  return Result<driver::ConnectionPtr>(
                      makeError(ErrorCode::NoConnect, ErrorDomain::None, "test has no manager"));
                }};
@@ -76,6 +76,28 @@ TEST(App, ExclusiveOptionsBeforeConnecting) {
   EXPECT_EQ(r.err, "error: Options --details and --uuid are mutually exclusive\n");
   r = run({"pool-list", "--type", "foo"});
   EXPECT_EQ(r.err, "error: Invalid pool type 'foo'\n");
+}
+
+TEST(App, ConnectOptionReachesTheOpener) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"-c", "qemu:///session", "pool-list"},
+        std::vector<std::string>{"--connect", "qemu:///session", "pool-list"},
+        std::vector<std::string>{"--connect=qemu:///session", "pool-list"},
+        std::vector<std::string>{"-q", "-c", "qemu:///session", "pool-list"}}) {
+    std::ostringstream out, err;
+    os::LinuxFileSystem fs;
+    ConnectTarget seen;
+    CliHost host{out, err, fs, false, [&](const ConnectTarget& target) {
+                   seen = target;
+                   return Result<driver::ConnectionPtr>(
+                       makeError(ErrorCode::NoConnect, ErrorDomain::None, "no daemon"));
+                 }};
+    EXPECT_EQ(runCli(args, host), 1) << args[0];
+    ASSERT_TRUE(seen.uri.has_value()) << args[0];
+    EXPECT_EQ(*seen.uri, "qemu:///session");
+    EXPECT_FALSE(seen.root.has_value());
+    EXPECT_EQ(err.str(), "error: failed to connect to the hypervisor\nerror: no daemon\n");
+  }
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
-// The connection the CLI runs on: the in-process storage manager on a root directory.
+// The connection the CLI runs on: a daemon speaking libvirt's remote protocol (virtusd,
+// libvirtd) for `-c qemu:///…` or `test:///…` URIs, or the in-process storage manager on a
+// root directory (`--root DIR`, `-c virtus:///embed?root=DIR`, or the default tree).
 #pragma once
 
 #include <optional>
@@ -9,7 +11,17 @@
 
 namespace virtus::cli {
 
-// `--root DIR`, or the default tree (system paths for root, per-user otherwise).
-Result<driver::ConnectionPtr> openConnection(const std::optional<std::string>& root);
+// What the global options asked for.
+struct ConnectTarget {
+  std::optional<std::string> root;  // --root DIR
+  std::optional<std::string> uri;   // -c/--connect URI
+};
+
+// The environment variable naming the URI used when neither --root nor -c is given.
+inline constexpr const char* kDefaultUriVariable = "VIRTUS_DEFAULT_URI";
+
+// Opens what `target` names; with neither option, the URI in VIRTUS_DEFAULT_URI, else the
+// in-process connection on the default tree (system paths for root, per-user otherwise).
+Result<driver::ConnectionPtr> openConnection(const ConnectTarget& target);
 
 }  // namespace virtus::cli
