@@ -14,6 +14,8 @@ packages=(
   # tests: image tools, libvirt's schemas and clients as the reference, pytest
   qemu-utils libxml2-utils python3-pytest
   libvirt-clients libvirt-daemon python3-libvirt
+  # tests: the RPC decoder's fuzz target (clang with libFuzzer and the sanitizers)
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

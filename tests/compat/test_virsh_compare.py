@@ -455,9 +455,31 @@ def test_normalisation_leaves_nothing_run_dependent(libvirtd_transcript):
     assert not report, "\n".join(report) + "\nlibvirtd output:\n" + log
 
 
+# Pool types libvirtd 9.0 supports whose Virtus backends are still to come (issues 6 and 7):
+# virtusd reports them supported='no' in pool-capabilities. This is the only expected
+# difference; the list shrinks as backends land (a landed backend that says 'yes' while still
+# listed here makes the comparison fail, as does a type listed here that libvirtd lacks).
+PENDING_POOL_TYPES = ("fs", "netfs", "logical", "disk", "iscsi", "scsi", "mpath")
+
+
+def without_pending_pool_types(transcript):
+    """The reference transcript as it will read once virtusd says 'no' for the pending types."""
+    out = []
+    for step, (_, _, command) in zip(transcript, STEPS):
+        if command == "pool-capabilities":
+            text = step["stdout"]
+            for pool_type in PENDING_POOL_TYPES:
+                yes = "<pool type='%s' supported='yes'>" % pool_type
+                assert yes in text, "libvirtd does not support pool type %s" % pool_type
+                text = text.replace(yes, "<pool type='%s' supported='no'>" % pool_type)
+            step = dict(step, stdout=text)
+        out.append(step)
+    return out
+
+
 def test_virtusd_matches_libvirtd(libvirtd_transcript):
     require_virtusd()
-    reference, _ = libvirtd_transcript
+    reference = without_pending_pool_types(libvirtd_transcript[0])
     daemon = Virtusd()
     try:
         transcript = run_script(daemon, daemon.uri())
