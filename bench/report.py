@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Puts the two sides of the storage benchmark side by side: a table on stdout and, with
---out FILE, the combined results as JSON.
+"""Puts the two sides of the benchmarks side by side: tables on stdout and, with --out FILE,
+the combined results as JSON.
 
-Inputs are the --json outputs of storage_bench.cpp (virtus-bench) and libvirtd_bench.py, one
-per round (run.sh --rounds R alternates the sides R times); with several rounds each figure is
-the median over the rounds. A side with no results shows as n/a.
+Storage benchmark: the --json outputs of storage_bench.cpp (virtus-bench) and
+libvirtd_bench.py, one per round (run.sh --rounds R alternates the sides R times). RPC
+benchmark: the --json outputs of rpc_bench.py (both daemons in each), one per round. With
+several rounds each figure is the median over the rounds. A side with no results shows as n/a.
 """
 
 import argparse
@@ -133,36 +134,171 @@ def print_table(rows, params, out):
               "of the in-process Virtus driver, divided by the operations.\n")
 
 
+# ---------------------------------------------------------------------------------------------
+# The RPC benchmark (rpc_bench.py): one JSON per round holds both daemons.
+
+MIB = 1024.0 * 1024.0
+
+
+def rpc_path(result, side, path):
+    """The value at `path` (keys, in order) of one side of one round; None when absent."""
+    value = result.get(side) if result else None
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def rpc_rows_spec(rpc):
+    """(label, path in a side's result, scale, unit, better, aim, note); better is 'higher' or
+    'lower'; aim is the aimed Virtus / libvirtd ratio."""
+    first = rpc[0]
+    call = {"isActive": "pool.isActive()", "getLibVersion": "conn.getLibVersion()"}.get(
+        first.get("call"), first.get("call"))
+    rows = []
+    for clients in first.get("clients", []):
+        c = str(clients)
+        plural = "client" if clients == 1 else "clients"
+        rows.append(("cheap calls/s, %d %s" % (clients, plural),
+                     ("throughput", c, "calls_per_s"), 1, "/s", "higher", 3,
+                     "%s, median of %d runs of %g s" % (call, first["runs"], first["seconds"])))
+        rows.append(("latency per call, %d %s" % (clients, plural),
+                     ("throughput", c, "median_run", "latency_mean_us"), 1, "us", "lower", None,
+                     "mean round trip seen by a client"))
+        rows.append(("daemon CPU per call, %d %s" % (clients, plural),
+                     ("throughput", c, "median_run", "daemon_cpu_per_call_us"), 1, "us", "lower",
+                     None, "user + system time of the daemon / calls"))
+        rows.append(("client CPU per call, %d %s" % (clients, plural),
+                     ("throughput", c, "median_run", "client_cpu_per_call_us"), 1, "us", "lower",
+                     None, "the python clients' CPU / calls (same client)"))
+    connect = rpc_path(first, "virtus", ("connect_command",)) or "virsh -c URI list"
+    rows.append(("connect time", ("connect_s", "median"), 1e3, "ms", "lower", None,
+                 "`%s` as a process, median of %d" % (connect, first["connects"])))
+    rows.append(("define a pool", ("define_pool_s",), 1e3, "ms", "lower", None,
+                 "mean over %d storagePoolDefineXML" % first["pools"]))
+    rows.append(("memory idle (VmRSS)", ("memory", "idle", "VmRSS"), 1 / MIB, "MiB", "lower",
+                 0.25, "after start and one connection"))
+    rows.append(("memory, %d pools (VmRSS)" % first["pools"], ("memory", "pools", "VmRSS"),
+                 1 / MIB, "MiB", "lower", 0.25, "dir pools defined, not started"))
+    rows.append(("memory, %d pools (VmHWM)" % first["pools"], ("memory", "pools", "VmHWM"),
+                 1 / MIB, "MiB", "lower", None, "peak so far"))
+    rows.append(("memory idle (RssAnon)", ("memory", "idle", "RssAnon"), 1 / MIB, "MiB",
+                 "lower", None, "own pages: heap, stacks, relocated data"))
+    rows.append(("memory, %d pools (RssAnon)" % first["pools"], ("memory", "pools", "RssAnon"),
+                 1 / MIB, "MiB", "lower", None, "own pages"))
+    rows.append(("memory idle (Pss)", ("memory", "idle", "Pss"), 1 / MIB, "MiB", "lower", None,
+                 "shared library pages split among their users"))
+    rows.append(("memory after the load (VmHWM)", ("memory", "after_load", "VmHWM"), 1 / MIB,
+                 "MiB", "lower", None, "peak, after the throughput runs"))
+    return rows
+
+
+def build_rpc(rpc):
+    rows = []
+    for label, path, scale, unit, better, aim, note in rpc_rows_spec(rpc):
+        figures = {}
+        for side in ("libvirtd", "virtus"):
+            values = [v for v in (rpc_path(r, side, path) for r in rpc) if v is not None]
+            figures[side] = statistics.median(values) * scale if values else None
+        lv, vt = figures["libvirtd"], figures["virtus"]
+        rows.append({
+            "operation": label,
+            "unit": unit,
+            "libvirtd": lv,
+            "virtus": vt,
+            "ratio": None if (lv is None or vt is None or lv <= 0) else vt / lv,
+            "better": better,
+            "aim": aim,
+            "note": note,
+        })
+    return rows
+
+
+def fmt_rpc(value, unit):
+    if value is None:
+        return "n/a"
+    if unit == "/s":
+        return "%.0f /s" % value
+    return "%.1f %s" % (value, unit) if value >= 10 else "%.3f %s" % (value, unit)
+
+
+def print_rpc_table(rows, rpc, out):
+    first = rpc[0]
+    header = ("operation", "libvirtd", "virtus", "virtus/libvirtd", "better", "aim", "")
+    lines = [header]
+    for r in rows:
+        aim = ""
+        if r["aim"] is not None:
+            aim = (">= %gx" if r["better"] == "higher" else "<= %gx") % r["aim"]
+        lines.append((r["operation"], fmt_rpc(r["libvirtd"], r["unit"]),
+                      fmt_rpc(r["virtus"], r["unit"]), fmt_ratio(r["ratio"]),
+                      r["better"], aim, r["note"]))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out.write("RPC benchmark: both daemons as one unprivileged user, python binding clients, "
+              "%d CPUs%s\n" % (first.get("cpus") or 0,
+                               "" if len(rpc) == 1 else "; medians over %d rounds" % len(rpc)))
+    for n, line in enumerate(lines):
+        out.write("  ".join(cell.ljust(widths[i]) if i in (0, 4, 6) else cell.rjust(widths[i])
+                            for i, cell in enumerate(line)).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    out.write("virtus/libvirtd: above 1x Virtus has more of the figure; 'better' says which "
+              "way is better, 'aim' the issue's target ratio.\n")
+    notes = sorted({n for r in rpc for n in r.get("notes", [])})
+    for note in notes:
+        out.write("note: %s\n" % note)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--libvirtd", action="append",
                         help="libvirtd_bench.py --json output (once per round)")
     parser.add_argument("--virtus", action="append",
                         help="virtus-bench --json output (once per round)")
-    parser.add_argument("--volumes", type=int, required=True)
-    parser.add_argument("--creates", type=int, required=True)
-    parser.add_argument("--repeat", type=int, required=True)
+    parser.add_argument("--volumes", type=int)
+    parser.add_argument("--creates", type=int)
+    parser.add_argument("--repeat", type=int)
+    parser.add_argument("--rpc", action="append", help="rpc_bench.py --json output (per round)")
     parser.add_argument("--out", help="write the combined results as JSON here")
     args = parser.parse_args()
 
-    libvirtd, virtus = load_all(args.libvirtd), load_all(args.virtus)
-    params = {"volumes": args.volumes, "creates": args.creates, "repeat": args.repeat,
-              "rounds": max(1, len(libvirtd), len(virtus))}
-    rows = build(libvirtd, virtus, params)
-    print_table(rows, params, sys.stdout)
+    storage = bool(args.libvirtd or args.virtus)
+    if storage and None in (args.volumes, args.creates, args.repeat):
+        parser.error("the storage results need --volumes, --creates and --repeat")
+    if not storage and not args.rpc:
+        parser.error("nothing to report: give --libvirtd/--virtus and/or --rpc")
+
+    ok = True
+    combined = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
+    }
+    if storage:
+        libvirtd, virtus = load_all(args.libvirtd), load_all(args.virtus)
+        params = {"volumes": args.volumes, "creates": args.creates, "repeat": args.repeat,
+                  "rounds": max(1, len(libvirtd), len(virtus))}
+        rows = build(libvirtd, virtus, params)
+        print_table(rows, params, sys.stdout)
+        combined.update({"parameters": params, "rows": rows, "libvirtd_rounds": libvirtd,
+                         "virtus_rounds": virtus})
+        ok = ok and bool(libvirtd and virtus)
+    if args.rpc:
+        rpc = load_all(args.rpc)
+        if storage:
+            sys.stdout.write("\n")
+        if rpc:
+            rpc_rows = build_rpc(rpc)
+            print_rpc_table(rpc_rows, rpc, sys.stdout)
+            combined["rpc"] = {"rows": rpc_rows, "rounds": rpc}
+        else:
+            sys.stdout.write("RPC benchmark: no results\n")
+        ok = ok and bool(rpc)
     if args.out:
-        combined = {
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "kernel": platform.release()},
-            "parameters": params,
-            "rows": rows,
-            "libvirtd_rounds": libvirtd,
-            "virtus_rounds": virtus,
-        }
         with open(args.out, "w") as f:
             json.dump(combined, f, indent=2)
             f.write("\n")
-    return 0 if (libvirtd and virtus) else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -1,16 +1,19 @@
 #!/bin/bash
-# The storage benchmark, Virtus and libvirtd side by side in one run (`make bench`).
+# The benchmarks, Virtus and libvirtd side by side in one run (`make bench`).
 #
-# Generates one directory of volumes, runs libvirtd_bench.py (a private session libvirtd) and
-# virtus-bench (the in-process Virtus driver) on it one after the other, and prints a table
-# of both with their ratio. Every step has a time limit; processes and temp directories are
-# removed on exit, also on Ctrl-C.
+# Storage: generates one directory of volumes, runs libvirtd_bench.py (a private session
+# libvirtd) and virtus-bench (the in-process Virtus driver) on it one after the other.
+# RPC: rpc_bench.py starts a private libvirtd and a private virtusd and measures cheap-call
+# throughput, connect time and memory against both.
+# Then prints a table of each with the ratios. Every step has a time limit; processes and temp
+# directories are removed on exit, also on Ctrl-C.
 set -euo pipefail
 
 usage() {
   cat <<EOF
 usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--bin PATH]
-          [--build DIR] [--user NAME] [--timeout S]
+          [--build DIR] [--user NAME] [--timeout S] [--virtusd PATH] [--rpc-seconds S]
+          [--rpc-runs N] [--rpc-pools N] [--rpc-connects N] [--skip-storage] [--skip-rpc]
   --volumes N   volumes in the pool, half raw, half qcow2 (default 10000)
   --creates M   qcow2 volumes created then deleted (default 500)
   --repeat K    warm refreshes; the median and min are reported (default 10)
@@ -20,6 +23,14 @@ usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--
   --build DIR   the build directory used to build virtus-bench (default: build)
   --user NAME   the unprivileged user libvirtd runs as when this runs as root (default nobody)
   --timeout S   time limit of each side (default 1800)
+  --virtusd PATH    the virtusd binary of the RPC benchmark (default: virtusd beside the
+                    virtus-bench binary, built in BUILD if missing)
+  --rpc-seconds S   each cheap-call throughput run (default 5)
+  --rpc-runs N      throughput runs per side and client count; the median is reported (default 3)
+  --rpc-pools N     pools defined for the memory figure (default 1000)
+  --rpc-connects N  runs of \`virsh list\` per side for the connect time (default 20)
+  --skip-storage    run the RPC benchmark only
+  --skip-rpc        run the storage benchmark only
 EOF
 }
 
@@ -34,6 +45,13 @@ BIN=
 BUILD=build
 USER_NAME=nobody
 SIDE_TIMEOUT=1800
+VIRTUSD=
+RPC_SECONDS=5
+RPC_RUNS=3
+RPC_POOLS=1000
+RPC_CONNECTS=20
+STORAGE=1
+RPC=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,6 +64,13 @@ while [ $# -gt 0 ]; do
     --build) BUILD=$2; shift 2 ;;
     --user) USER_NAME=$2; shift 2 ;;
     --timeout) SIDE_TIMEOUT=$2; shift 2 ;;
+    --virtusd) VIRTUSD=$2; shift 2 ;;
+    --rpc-seconds) RPC_SECONDS=$2; shift 2 ;;
+    --rpc-runs) RPC_RUNS=$2; shift 2 ;;
+    --rpc-pools) RPC_POOLS=$2; shift 2 ;;
+    --rpc-connects) RPC_CONNECTS=$2; shift 2 ;;
+    --skip-storage) STORAGE=0; shift ;;
+    --skip-rpc) RPC=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "$0: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -53,6 +78,7 @@ done
 
 case "$BUILD" in /*) ;; *) BUILD="$SRC/$BUILD" ;; esac
 [ -n "$BIN" ] || BIN="$BUILD/bin/virtus-bench"
+[ -n "$VIRTUSD" ] || VIRTUSD="$(dirname "$BIN")/virtusd"
 
 WORK=
 CHILD=
@@ -80,12 +106,16 @@ bounded() {
   return $rc
 }
 
-if [ ! -x "$BIN" ]; then
-  echo "== building virtus-bench in $BUILD (Release)"
+TARGETS=()
+[ "$STORAGE" = 0 ] || [ -x "$BIN" ] || TARGETS+=(virtus-bench)
+[ "$RPC" = 0 ] || [ -x "$VIRTUSD" ] || TARGETS+=(virtusd)
+if [ ${#TARGETS[@]} -gt 0 ]; then
+  echo "== building ${TARGETS[*]} in $BUILD (Release)"
   bounded 3600 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  bounded 3600 cmake --build "$BUILD" --target virtus-bench -j "$(nproc)"
+  bounded 3600 cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$(nproc)"
 fi
-[ -x "$BIN" ] || { echo "$0: '$BIN' is missing" >&2; exit 1; }
+[ "$STORAGE" = 0 ] || [ -x "$BIN" ] || { echo "$0: '$BIN' is missing" >&2; exit 1; }
+[ "$RPC" = 0 ] || [ -x "$VIRTUSD" ] || { echo "$0: '$VIRTUSD' is missing" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/virtus-bench.XXXXXX")
 # libvirtd runs as an unprivileged user: it must reach the data directory.
@@ -95,25 +125,40 @@ DATA="$WORK/pool"
 # the trap removes them even when a side is killed.
 export TMPDIR="$WORK"
 
-echo "== generating $VOLUMES volumes (half raw sparse 1 GiB, half qcow2)"
-start=$(date +%s%N)
-bounded 1800 "$PY" "$SRC/bench/libvirtd_bench.py" --populate-only "$DATA" --volumes "$VOLUMES"
-if [ "$(id -u)" -eq 0 ]; then chown "$USER_NAME" "$DATA"; fi
-echo "   done in $((($(date +%s%N) - start) / 1000000)) ms"
+if [ "$STORAGE" = 1 ]; then
+  echo "== generating $VOLUMES volumes (half raw sparse 1 GiB, half qcow2)"
+  start=$(date +%s%N)
+  bounded 1800 "$PY" "$SRC/bench/libvirtd_bench.py" --populate-only "$DATA" --volumes "$VOLUMES"
+  if [ "$(id -u)" -eq 0 ]; then chown "$USER_NAME" "$DATA"; fi
+  echo "   done in $((($(date +%s%N) - start) / 1000000)) ms"
+fi
 
 COMMON=(--dir "$DATA" --volumes "$VOLUMES" --creates "$CREATES" --repeat "$REPEAT" --json)
 
 LIBVIRTD_USER=$([ "$(id -u)" -eq 0 ] && echo "$USER_NAME" || id -un)
-REPORT=(--volumes "$VOLUMES" --creates "$CREATES" --repeat "$REPEAT")
+REPORT=()
+[ "$STORAGE" = 0 ] || REPORT+=(--volumes "$VOLUMES" --creates "$CREATES" --repeat "$REPEAT")
+RPC_ARGS=(--virtusd "$VIRTUSD" --user "$USER_NAME" --seconds "$RPC_SECONDS" --runs "$RPC_RUNS"
+  --pools "$RPC_POOLS" --connects "$RPC_CONNECTS" --json)
 # Alternating the sides round by round spreads changes in the machine's load over both.
 for round in $(seq 1 "$ROUNDS"); do
-  echo "== round $round/$ROUNDS: libvirtd (session daemon as '$LIBVIRTD_USER')"
-  bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/libvirtd_bench.py" "${COMMON[@]}" --user "$USER_NAME" \
-    >"$WORK/libvirtd.$round.json" || { echo "$0: the libvirtd side failed" >&2; exit 1; }
-  echo "== round $round/$ROUNDS: virtus (in-process driver)"
-  bounded "$SIDE_TIMEOUT" "$BIN" "${COMMON[@]}" >"$WORK/virtus.$round.json" ||
-    { echo "$0: the virtus side failed" >&2; exit 1; }
-  REPORT+=(--libvirtd "$WORK/libvirtd.$round.json" --virtus "$WORK/virtus.$round.json")
+  if [ "$STORAGE" = 1 ]; then
+    echo "== round $round/$ROUNDS: libvirtd (session daemon as '$LIBVIRTD_USER')"
+    bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/libvirtd_bench.py" "${COMMON[@]}" \
+      --user "$USER_NAME" >"$WORK/libvirtd.$round.json" ||
+      { echo "$0: the libvirtd side failed" >&2; exit 1; }
+    echo "== round $round/$ROUNDS: virtus (in-process driver)"
+    bounded "$SIDE_TIMEOUT" "$BIN" "${COMMON[@]}" >"$WORK/virtus.$round.json" ||
+      { echo "$0: the virtus side failed" >&2; exit 1; }
+    REPORT+=(--libvirtd "$WORK/libvirtd.$round.json" --virtus "$WORK/virtus.$round.json")
+  fi
+  if [ "$RPC" = 1 ]; then
+    echo "== round $round/$ROUNDS: RPC, libvirtd and virtusd (as '$LIBVIRTD_USER')"
+    # JSON on stdout, the human-readable lines on stderr.
+    bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/rpc_bench.py" "${RPC_ARGS[@]}" \
+      >"$WORK/rpc.$round.json" || { echo "$0: the RPC benchmark failed" >&2; exit 1; }
+    REPORT+=(--rpc "$WORK/rpc.$round.json")
+  fi
 done
 
 echo
