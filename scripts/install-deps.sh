@@ -16,6 +16,8 @@ packages=(
   libvirt-clients libvirt-daemon python3-libvirt
   # tests: the RPC decoder's fuzz target (clang with libFuzzer and the sanitizers)
   clang-14 libclang-rt-14-dev
+  # the QEMU driver and its real-guest tests (a busybox initramfs, packed with cpio)
+  qemu-system-x86 busybox-static cpio xz-utils
 )
 
 missing=()
