@@ -1,0 +1,195 @@
+// A domain's definition as libvirt's <domain> XML describes it (domain_conf.h), for the
+// part of it that Virtus implements for QEMU/KVM guests. Enumerated values are kept as
+// libvirt's names (parse checks them against the tables in domain_names.h), so that the
+// definition formats back exactly as written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/uuid.h"
+
+namespace virtus::model {
+
+// <address type='drive' controller= bus= target= unit=/> or
+// <address type='pci' domain= bus= slot= function= multifunction=/>.
+struct DeviceAddress {
+  std::string type;  // "drive" or "pci"
+  // drive
+  unsigned controller = 0, bus = 0, target = 0, unit = 0;
+  // pci
+  unsigned pciDomain = 0, pciBus = 0, slot = 0, function = 0;
+  std::string multifunction;  // "", "on", "off"
+
+  bool operator==(const DeviceAddress&) const = default;
+};
+
+// <secret type='ceph|iscsi' usage='...'/> or uuid='...'.
+struct DiskSecretRef {
+  std::string type;
+  std::string usage;
+  std::optional<Uuid> uuid;
+  bool operator==(const DiskSecretRef&) const = default;
+};
+
+struct DiskAuth {
+  std::string username;
+  DiskSecretRef secret;
+  bool operator==(const DiskAuth&) const = default;
+};
+
+// <host name= port= transport= socket=/> of a network source.
+struct DiskHost {
+  std::string name;
+  std::optional<unsigned> port;
+  std::string transport;  // "" is tcp (libvirt does not format tcp)
+  std::string socket;
+  bool operator==(const DiskHost&) const = default;
+};
+
+// <seclabel model= relabel=><label>...</label></seclabel> inside <source>.
+struct SourceSeclabel {
+  std::string model;
+  std::optional<bool> relabel;
+  std::string label;
+  bool operator==(const SourceSeclabel&) const = default;
+};
+
+// libvirt's virStorageSource: a disk's source, or one layer of its backing chain.
+struct StorageSource {
+  std::string type;    // file, block, dir, volume, network
+  std::string format;  // <driver type=> for the disk, <format type=> in a backingStore
+  // file=, dev= or dir= for file, block and dir; empty: no source (empty cdrom drive).
+  std::string path;
+  // volume
+  std::string pool, volume, mode;
+  // network
+  std::string protocol, name;
+  std::vector<DiskHost> hosts;
+  std::string snapshot;
+  std::string configFile;
+  std::string initiatorIqn;
+  std::optional<DiskAuth> auth;
+  std::vector<SourceSeclabel> seclabels;
+
+  bool operator==(const StorageSource&) const = default;
+  // True when the source has nothing to point at (an empty cdrom).
+  bool isEmpty() const {
+    return path.empty() && pool.empty() && volume.empty() && protocol.empty();
+  }
+};
+
+struct DiskDriver {
+  std::string name, cache, io, discard, detectZeroes;
+  bool operator==(const DiskDriver&) const = default;
+};
+
+struct DiskDef {
+  std::string device = "disk";  // disk, cdrom, floppy, lun
+  StorageSource src;
+  bool hasDriver = false;
+  DiskDriver driver;
+  // <auth> written under <disk> rather than inside <source>.
+  bool authOnDisk = false;
+  // Layers below src, top first; backingTerminated: ends with an empty <backingStore/>.
+  std::vector<StorageSource> backingChain;
+  bool backingTerminated = false;
+  std::string targetDev, targetBus;
+  bool readonly = false;
+  bool shareable = false;
+  std::string serial;
+  std::optional<unsigned> bootOrder;
+  std::optional<DeviceAddress> address;
+
+  bool operator==(const DiskDef&) const = default;
+};
+
+struct ControllerDef {
+  std::string type;  // ide, fdc, scsi, sata, virtio-serial, usb, pci
+  unsigned index = 0;
+  std::string model;
+  std::optional<unsigned> ports;    // virtio-serial
+  std::optional<unsigned> vectors;  // virtio-serial
+  std::optional<DeviceAddress> address;
+  bool operator==(const ControllerDef&) const = default;
+};
+
+struct InputDef {
+  std::string type;  // mouse, keyboard, tablet
+  std::string bus;   // ps2, usb, virtio
+  std::optional<DeviceAddress> address;
+  bool operator==(const InputDef&) const = default;
+};
+
+struct MemballoonDef {
+  std::string model;  // virtio, none
+  std::optional<DeviceAddress> address;
+  bool operator==(const MemballoonDef&) const = default;
+};
+
+struct OsDef {
+  std::string type = "hvm";
+  std::string arch;            // empty: the driver's default
+  std::string machine;         // empty: the driver's default
+  std::string loader;          // path
+  std::string loaderReadonly;  // "", "yes", "no"
+  std::string loaderType;      // "", "rom", "pflash"
+  std::string nvram;
+  std::string kernel, initrd, cmdline;
+  std::vector<std::string> bootDevs;  // hd, cdrom, fd, network
+  bool operator==(const OsDef&) const = default;
+};
+
+struct CpuDef {
+  std::string mode;  // "" (no <cpu>), host-passthrough, host-model, custom
+  std::string match;
+  std::string check;
+  std::string migratable;
+  std::string model;
+  std::string fallback;
+  bool operator==(const CpuDef&) const = default;
+};
+
+struct DomainDef {
+  std::string virtType = "kvm";  // kvm or qemu
+  std::string name;
+  std::optional<Uuid> uuid;  // set by parse (generated when absent)
+  std::string title;
+  std::string description;
+  // The children of <metadata>, each formatted as libvirt formats it (XML text, one element
+  // per entry, lines separated by '\n', without the indentation of <metadata>).
+  std::vector<std::string> metadata;
+  bool hasMetadata = false;
+
+  // Sizes in KiB.
+  std::uint64_t memoryKiB = 0;
+  std::uint64_t currentMemoryKiB = 0;
+  std::uint64_t maxMemoryKiB = 0;  // 0: no <maxMemory>
+  unsigned maxMemorySlots = 0;
+
+  unsigned vcpus = 1;
+  std::optional<unsigned> vcpuCurrent;
+  std::string vcpuPlacement = "static";
+  std::string vcpuCpuset;  // verbatim
+
+  OsDef os;
+  bool featureAcpi = false, featureApic = false, featurePae = false;
+  CpuDef cpu;
+  std::string clockOffset = "utc";
+  std::string onPoweroff = "destroy";
+  std::string onReboot = "restart";
+  std::string onCrash = "destroy";
+  std::string onLockfailure;  // "": not set
+
+  std::string emulator;
+  std::vector<DiskDef> disks;
+  std::vector<ControllerDef> controllers;
+  std::vector<InputDef> inputs;
+  std::optional<MemballoonDef> memballoon;
+
+  bool operator==(const DomainDef&) const = default;
+};
+
+}  // namespace virtus::model
