@@ -129,6 +129,94 @@ struct MemballoonDef {
   bool operator==(const MemballoonDef&) const = default;
 };
 
+// <interface type='user|network|bridge'>.
+struct NetDef {
+  std::string type = "user";
+  std::string mac;            // lower case; generated (52:54:00:xx:xx:xx) when absent
+  std::string sourceNetwork;  // type network
+  std::string sourceBridge;   // type bridge
+  // nullopt: chosen by the driver when the domain starts.
+  std::optional<std::string> targetDev;
+  std::string model;  // <model type=>, verbatim
+  std::optional<unsigned> bootOrder;
+  std::optional<DeviceAddress> address;
+  bool operator==(const NetDef&) const = default;
+};
+
+// The host side of a character device: pty, file or unix.
+struct ChrSourceDef {
+  std::string type = "pty";
+  std::string path;    // file and unix (a pty's path is live state, never kept)
+  std::string append;  // file: "", "on", "off"
+  std::string mode;    // unix: "bind" or "connect" (parse sets connect when absent)
+  bool operator==(const ChrSourceDef&) const = default;
+};
+
+// <serial>, <console> or <channel>.
+struct ChrDef {
+  ChrSourceDef src;
+  // serial: "" or isa-serial, usb-serial, pci-serial...; console: serial or virtio;
+  // channel: virtio.
+  std::string targetType;
+  std::optional<unsigned> port;  // serial and console (post-parse assigns one)
+  std::string targetModel;       // serial <target><model name=>
+  std::string targetName;        // virtio channel name, e.g. org.qemu.guest_agent.0
+  std::optional<DeviceAddress> address;
+  bool operator==(const ChrDef&) const = default;
+};
+
+// <listen> of a graphics device.
+struct GraphicsListen {
+  std::string type = "address";  // address, network, none
+  std::string address;           // address (empty: the driver's default)
+  std::string network;           // network
+  bool operator==(const GraphicsListen&) const = default;
+};
+
+// <graphics type='vnc|spice'>.
+struct GraphicsDef {
+  std::string type;
+  int port = 0;     // 0: none (with autoport, chosen when the domain starts)
+  int tlsPort = 0;  // spice
+  bool autoport = false;
+  std::string keymap;
+  std::string sharePolicy;              // vnc
+  std::string passwd;                   // formatted only with kDomainXmlSecure
+  std::vector<GraphicsListen> listens;  // post-parse: at least one
+  bool operator==(const GraphicsDef&) const = default;
+};
+
+// <video><model type=.../></video>. Sizes in KiB; 0 is "not set".
+struct VideoDef {
+  std::string model;  // vga, cirrus, qxl, virtio, none
+  unsigned vram = 0, ram = 0, vgamem = 0;
+  std::optional<unsigned> heads;
+  bool primary = false;
+  std::optional<DeviceAddress> address;
+  bool operator==(const VideoDef&) const = default;
+};
+
+struct SoundDef {
+  std::string model;  // ich6, ich9, ac97, ...
+  std::optional<DeviceAddress> address;
+  bool operator==(const SoundDef&) const = default;
+};
+
+// <rng model='virtio'><backend model='random'>PATH</backend></rng>.
+struct RngDef {
+  std::string model;
+  std::string backendPath;
+  std::optional<DeviceAddress> address;
+  bool operator==(const RngDef&) const = default;
+};
+
+struct WatchdogDef {
+  std::string model;  // i6300esb, ib700, diag288
+  std::string action = "reset";
+  std::optional<DeviceAddress> address;
+  bool operator==(const WatchdogDef&) const = default;
+};
+
 struct OsDef {
   std::string type = "hvm";
   std::string arch;            // empty: the driver's default
@@ -186,8 +274,20 @@ struct DomainDef {
   std::string emulator;
   std::vector<DiskDef> disks;
   std::vector<ControllerDef> controllers;
+  std::vector<NetDef> nets;
+  std::vector<ChrDef> serials;
+  // consoles[0] of target type serial mirrors serials[0] (libvirt's compatibility rule,
+  // applied by post-parse).
+  std::vector<ChrDef> consoles;
+  std::vector<ChrDef> channels;
   std::vector<InputDef> inputs;
+  std::vector<GraphicsDef> graphics;
+  std::vector<SoundDef> sounds;
+  // Post-parse puts the primary video first.
+  std::vector<VideoDef> videos;
+  std::optional<WatchdogDef> watchdog;
   std::optional<MemballoonDef> memballoon;
+  std::vector<RngDef> rngs;
 
   bool operator==(const DomainDef&) const = default;
 };

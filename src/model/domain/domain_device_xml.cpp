@@ -1,5 +1,8 @@
 #include "model/domain/domain_device_xml.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "model/domain/domain_xml_support.h"
 #include "model/xml/xml_reader.h"
 
@@ -36,7 +39,7 @@ Result<ControllerDef> parseControllerXml(pugi::xml_node node) {
   if (auto index = attrValue(node, "index")) {
     auto value = parseUIntPositive(*index);
     if (!value || *value > INT32_MAX)
-      return invalidAttrValue(node, "index", *index, " Expected non-negative integer value");
+      return invalidAttrValue(node, "index", *index, "Expected integer value");
     c.index = *value;
   }
   c.model = attrValue(node, "model").value_or("");
@@ -93,6 +96,85 @@ Result<MemballoonDef> parseMemballoonXml(pugi::xml_node node) {
 
 void formatMemballoonXml(XmlWriter& w, const MemballoonDef& balloon) {
   formatWithAddress(w, "memballoon", XmlAttrs().add("model", balloon.model), balloon.address);
+}
+
+Result<SoundDef> parseSoundXml(pugi::xml_node node) {
+  TRY(checkNode(node, {"model"}, {"address"}));
+  SoundDef sound;
+  if (!attrValue(node, "model"))
+    return missingAttr(node, "model");
+  TRY_ASSIGN(
+      sound.model,
+      enumAttr(node, "model", {"sb16", "es1370", "pcspk", "ac97", "ich6", "ich9", "usb", "ich7"}));
+  TRY_ASSIGN(sound.address, parseDeviceAddress(node));
+  return sound;
+}
+
+void formatSoundXml(XmlWriter& w, const SoundDef& sound) {
+  formatWithAddress(w, "sound", XmlAttrs().add("model", sound.model), sound.address);
+}
+
+Result<RngDef> parseRngXml(pugi::xml_node node) {
+  TRY(checkNode(node, {"model"}, {"backend", "address"}));
+  RngDef rng;
+  auto model = attrValue(node, "model");
+  if (!model)
+    return domainError(ErrorCode::XmlError, "missing RNG device model");
+  if (*model != "virtio" && *model != "virtio-transitional" && *model != "virtio-non-transitional")
+    return domainError(ErrorCode::ConfigUnsupported, "unknown RNG model '" + *model + "'");
+  rng.model = *model;
+  auto backends = node.children("backend");
+  if (std::distance(backends.begin(), backends.end()) != 1)
+    return domainError(ErrorCode::XmlError, "only one RNG backend is supported");
+  pugi::xml_node backend = node.child("backend");
+  auto backendModel = attrValue(backend, "model");
+  if (!backendModel)
+    return domainError(ErrorCode::XmlError, "missing RNG device backend model");
+  if (*backendModel != "random" && *backendModel != "egd" && *backendModel != "builtin")
+    return domainError(ErrorCode::ConfigUnsupported,
+                       "unknown RNG backend model '" + *backendModel + "'");
+  if (*backendModel != "random")
+    return domainError(ErrorCode::ConfigUnsupported,
+                       "RNG backend model '" + *backendModel + "' is not supported by Virtus");
+  TRY(checkNode(backend, {"model"}, {}));
+  rng.backendPath = elementText(backend);
+  if (rng.backendPath.empty())
+    rng.backendPath = "/dev/random";
+  TRY_ASSIGN(rng.address, parseDeviceAddress(node));
+  return rng;
+}
+
+void formatRngXml(XmlWriter& w, const RngDef& rng) {
+  w.open("rng", XmlAttrs().add("model", rng.model));
+  w.text("backend", rng.backendPath, XmlAttrs().add("model", "random"));
+  formatDeviceAddress(w, rng.address);
+  w.close("rng");
+}
+
+Result<WatchdogDef> parseWatchdogXml(pugi::xml_node node) {
+  TRY(checkNode(node, {"model", "action"}, {"address"}));
+  WatchdogDef watchdog;
+  auto model = attrValue(node, "model");
+  if (!model)
+    return domainError(ErrorCode::InternalError, "watchdog must contain model name");
+  if (*model != "i6300esb" && *model != "ib700" && *model != "diag288")
+    return domainError(ErrorCode::ConfigUnsupported, "unknown watchdog model '" + *model + "'");
+  watchdog.model = *model;
+  if (auto action = attrValue(node, "action")) {
+    const std::initializer_list<std::string_view> kActions = {
+        "reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi"};
+    if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end())
+      return domainError(ErrorCode::ConfigUnsupported, "unknown watchdog action '" + *action + "'");
+    watchdog.action = *action;
+  }
+  TRY_ASSIGN(watchdog.address, parseDeviceAddress(node));
+  return watchdog;
+}
+
+void formatWatchdogXml(XmlWriter& w, const WatchdogDef& watchdog) {
+  formatWithAddress(w, "watchdog",
+                    XmlAttrs().add("model", watchdog.model).add("action", watchdog.action),
+                    watchdog.address);
 }
 
 }  // namespace virtus::model

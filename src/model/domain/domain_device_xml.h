@@ -1,5 +1,6 @@
-// The simple device elements: <controller>, <input> and <memballoon>, parsed and formatted
-// as libvirt 9.0 does (virDomainControllerDefParseXML / Format and friends).
+// The simple device elements: <controller>, <input>, <memballoon>, <sound>, <rng> (random
+// backend) and <watchdog>, parsed and formatted as libvirt 9.0 does
+// (virDomainControllerDefParseXML / Format and friends).
 #pragma once
 
 #include <pugixml.hpp>
@@ -18,5 +19,14 @@ void formatInputXml(XmlWriter& w, const InputDef& input);
 
 Result<MemballoonDef> parseMemballoonXml(pugi::xml_node node);
 void formatMemballoonXml(XmlWriter& w, const MemballoonDef& balloon);
+
+Result<SoundDef> parseSoundXml(pugi::xml_node node);
+void formatSoundXml(XmlWriter& w, const SoundDef& sound);
+
+Result<RngDef> parseRngXml(pugi::xml_node node);
+void formatRngXml(XmlWriter& w, const RngDef& rng);
+
+Result<WatchdogDef> parseWatchdogXml(pugi::xml_node node);
+void formatWatchdogXml(XmlWriter& w, const WatchdogDef& watchdog);
 
 }  // namespace virtus::model

@@ -379,17 +379,7 @@ Result<DiskDef> parseDiskXml(pugi::xml_node node) {
   disk.readonly = static_cast<bool>(node.child("readonly")) || disk.device == "cdrom";
   disk.shareable = static_cast<bool>(node.child("shareable"));
   disk.serial = xpathString(node, "serial").value_or("");
-  if (pugi::xml_node boot = node.child("boot")) {
-    TRY(checkNode(boot, {"order"}, {}));
-    auto order = attrValue(boot, "order");
-    if (!order)
-      return domainError(ErrorCode::InternalError, "missing boot order attribute");
-    auto value = parseUIntPositive(*order);
-    if (!value || *value == 0)
-      return domainError(ErrorCode::InternalError,
-                         "incorrect boot order '" + *order + "', expecting positive integer");
-    disk.bootOrder = *value;
-  }
+  TRY_ASSIGN(disk.bootOrder, parseBootOrder(node));
   TRY_ASSIGN(disk.address, parseDeviceAddress(node));
   return disk;
 }

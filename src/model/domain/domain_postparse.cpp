@@ -1,8 +1,10 @@
 #include "model/domain/domain_postparse.h"
 
 #include <algorithm>
+#include <set>
 
 #include "model/domain/domain_disk_xml.h"
+#include "model/domain/domain_graphics_xml.h"
 
 namespace virtus::model {
 
@@ -94,6 +96,102 @@ void groupedInsert(std::vector<T>& items, T item, SameGroup same, After after) {
     items.insert(items.begin() + insertAt, std::move(item));
 }
 
+// virDomainDefAddConsoleCompat: on an hvm guest the first console, when of target type
+// serial, is the first serial port (created from the console when there is none), and a
+// guest with serial ports but no console gets one mirroring serials[0].
+Result<void> addConsoleCompat(DomainDef& def) {
+  for (std::size_t i = 1; i < def.consoles.size(); ++i) {
+    if (def.consoles[i].targetType == "serial")
+      return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Domain,
+                       "Only the first console can be a serial port");
+  }
+  if (!def.consoles.empty() && def.consoles[0].targetType == "serial" && def.serials.empty()) {
+    ChrDef serial = def.consoles[0];
+    serial.targetType.clear();
+    serial.port.reset();
+    def.serials.push_back(std::move(serial));
+  }
+  // ISA serial ports without a port take the lowest free ISA port (there are 4); the others
+  // are numbered after the highest port in use.
+  std::set<unsigned> isaPorts;
+  for (const ChrDef& serial : def.serials) {
+    if (serial.targetType == "isa-serial" && serial.port)
+      isaPorts.insert(*serial.port);
+  }
+  for (ChrDef& serial : def.serials) {
+    if (serial.targetType != "isa-serial")
+      continue;
+    if (!serial.port) {
+      unsigned port = 0;
+      while (isaPorts.count(port) != 0)
+        ++port;
+      serial.port = port;
+      isaPorts.insert(port);
+    }
+    if (*serial.port > 3)
+      return makeError(ErrorCode::InternalError, ErrorDomain::Domain,
+                       "Maximum supported number of ISA serial ports is '4'");
+  }
+  int maxPort = -1;
+  for (const ChrDef& serial : def.serials) {
+    if (serial.port)
+      maxPort = std::max(maxPort, static_cast<int>(*serial.port));
+  }
+  for (ChrDef& serial : def.serials) {
+    if (!serial.port)
+      serial.port = static_cast<unsigned>(++maxPort);
+  }
+  if (def.serials.empty())
+    return ok();
+  if (def.consoles.empty() || def.consoles[0].targetType != "serial")
+    def.consoles.insert(def.consoles.begin(), ChrDef());
+  ChrDef& console = def.consoles[0];
+  console = def.serials[0];
+  console.targetType = "serial";
+  console.targetModel.clear();
+  console.address.reset();
+  return ok();
+}
+
+// virDomainDefMaybeAddVirtioSerialController.
+void addVirtioSerialController(DomainDef& def) {
+  auto virtio = [](const ChrDef& chr) { return chr.targetType == "virtio"; };
+  bool needed = std::any_of(def.consoles.begin(), def.consoles.end(), virtio) ||
+                std::any_of(def.channels.begin(), def.channels.end(), virtio);
+  if (!needed || hasController(def, "virtio-serial", 0))
+    return;
+  ControllerDef c;
+  c.type = "virtio-serial";
+  insertController(def, c);
+}
+
+// The primary video first (only one may be), the first one primary, a default video for a
+// guest with graphics but none, and 'none' only alone.
+Result<void> arrangeVideos(DomainDef& def) {
+  auto primary = std::find_if(def.videos.begin(), def.videos.end(),
+                              [](const VideoDef& v) { return v.primary; });
+  if (primary != def.videos.end()) {
+    if (std::any_of(primary + 1, def.videos.end(), [](const VideoDef& v) { return v.primary; }))
+      return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Domain,
+                       "Only one primary video device is supported");
+    std::rotate(def.videos.begin(), primary, primary + 1);
+  }
+  if (def.videos.size() > 1 && std::any_of(def.videos.begin(), def.videos.end(),
+                                           [](const VideoDef& v) { return v.model == "none"; }))
+    return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Domain,
+                     "a 'none' video type must be the only video device defined for the domain");
+  if (def.videos.empty() && !def.graphics.empty()) {
+    VideoDef video;
+    video.model = "cirrus";
+    video.heads = 1;
+    applyVideoDefaults(video);
+    def.videos.push_back(video);
+  }
+  if (!def.videos.empty() && def.videos[0].model != "none")
+    def.videos[0].primary = true;
+  return ok();
+}
+
 }  // namespace
 
 unsigned defaultNetworkPort(std::string_view protocol) {
@@ -128,13 +226,15 @@ void insertController(DomainDef& def, ControllerDef controller) {
       [](const ControllerDef& a, const ControllerDef& b) { return a.index > b.index; });
 }
 
-void applyDomainPostParse(DomainDef& def) {
+Result<void> applyDomainPostParse(DomainDef& def) {
   if (!def.uuid)
     def.uuid = Uuid::generate();
   if (def.currentMemoryKiB == 0 || def.currentMemoryKiB > def.memoryKiB)
     def.currentMemoryKiB = def.memoryKiB;
   bool deviceBoot = std::any_of(def.disks.begin(), def.disks.end(),
-                                [](const DiskDef& d) { return d.bootOrder.has_value(); });
+                                [](const DiskDef& d) { return d.bootOrder.has_value(); }) ||
+                    std::any_of(def.nets.begin(), def.nets.end(),
+                                [](const NetDef& n) { return n.bootOrder.has_value(); });
   if (def.os.bootDevs.empty() && !deviceBoot)
     def.os.bootDevs.push_back("hd");
   for (DiskDef& disk : def.disks) {
@@ -145,6 +245,10 @@ void applyDomainPostParse(DomainDef& def) {
   }
   for (std::string_view bus : {"scsi", "fdc", "ide", "sata"})
     addDiskControllers(def, bus);
+  TRY(addConsoleCompat(def));
+  TRY(arrangeVideos(def));
+  addVirtioSerialController(def);
+  return ok();
 }
 
 }  // namespace virtus::model

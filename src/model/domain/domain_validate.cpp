@@ -22,17 +22,22 @@ Result<void> validateDomain(const DomainDef& def) {
   std::set<std::string> targets;
   std::set<unsigned> bootOrders;
   bool deviceBoot = false;
+  // virDomainDefCollectBootOrder.
+  auto useBootOrder = [&](const std::optional<unsigned>& order) -> Result<void> {
+    if (!order)
+      return ok();
+    deviceBoot = true;
+    if (!bootOrders.insert(*order).second)
+      return domainError(ErrorCode::ConfigUnsupported, "boot order '" + std::to_string(*order) +
+                                                           "' used for more than one device");
+    return ok();
+  };
   for (const DiskDef& disk : def.disks) {
     if (!targets.insert(disk.targetDev).second)
       return domainError(ErrorCode::XmlError, "target '" + disk.targetDev +
                                                   "' duplicated for disk sources '" +
                                                   disk.src.path + "' and '" + disk.src.path + "'");
-    if (disk.bootOrder) {
-      deviceBoot = true;
-      if (!bootOrders.insert(*disk.bootOrder).second)
-        return domainError(ErrorCode::XmlError, "boot order " + std::to_string(*disk.bootOrder) +
-                                                    " is already used by another device");
-    }
+    TRY(useBootOrder(disk.bootOrder));
     if (disk.src.type == "dir" && !disk.readonly && disk.device == "disk")
       return domainError(ErrorCode::ConfigUnsupported,
                          "disk type 'dir' of '" + disk.targetDev + "' must be read-only");
@@ -40,6 +45,8 @@ Result<void> validateDomain(const DomainDef& def) {
       return domainError(ErrorCode::XmlError,
                          "disk device='lun' is only valid for block type disk source");
   }
+  for (const NetDef& net : def.nets)
+    TRY(useBootOrder(net.bootOrder));
   if (deviceBoot && !def.os.bootDevs.empty())
     return domainError(ErrorCode::ConfigUnsupported,
                        "per-device boot elements cannot be used together with os/boot elements");

@@ -7,8 +7,9 @@
 
 namespace virtus::model {
 
-// A name, memory, current vcpus not above the maximum, unique disk targets and boot
-// orders, per-device boot not mixed with <os><boot>, read-only dir disks.
+// A name, memory, current vcpus not above the maximum, unique disk targets, boot orders
+// unique across disks and interfaces, per-device boot not mixed with <os><boot>, read-only
+// dir disks.
 Result<void> validateDomain(const DomainDef& def);
 
 }  // namespace virtus::model

@@ -5,8 +5,11 @@
 #include <sstream>
 
 #include "common/units.h"
+#include "model/domain/domain_chr_xml.h"
 #include "model/domain/domain_device_xml.h"
 #include "model/domain/domain_disk_xml.h"
+#include "model/domain/domain_graphics_xml.h"
+#include "model/domain/domain_net_xml.h"
 #include "model/domain/domain_os_xml.h"
 #include "model/domain/domain_postparse.h"
 #include "model/domain/domain_xml_support.h"
@@ -135,7 +138,9 @@ Result<void> parseDevices(pugi::xml_node root, DomainDef& def) {
   pugi::xml_node devices = root.child("devices");
   if (!devices)
     return ok();
-  TRY(checkNode(devices, {}, {"emulator", "disk", "controller", "input", "memballoon"}));
+  TRY(checkNode(devices, {},
+                {"emulator", "disk", "controller", "interface", "serial", "console", "channel",
+                 "input", "graphics", "sound", "video", "watchdog", "memballoon", "rng"}));
   def.emulator = xpathString(devices, "emulator").value_or("");
   for (pugi::xml_node node : devices.children("disk")) {
     TRY_ASSIGN(DiskDef disk, parseDiskXml(node));
@@ -145,9 +150,45 @@ Result<void> parseDevices(pugi::xml_node root, DomainDef& def) {
     TRY_ASSIGN(ControllerDef controller, parseControllerXml(node));
     def.controllers.push_back(std::move(controller));
   }
+  for (pugi::xml_node node : devices.children("interface")) {
+    TRY_ASSIGN(NetDef net, parseNetXml(node));
+    def.nets.push_back(std::move(net));
+  }
+  const std::pair<const char*, ChrKind> kChrs[] = {
+      {"serial", ChrKind::Serial}, {"console", ChrKind::Console}, {"channel", ChrKind::Channel}};
+  for (const auto& [element, kind] : kChrs) {
+    std::vector<ChrDef>& list = kind == ChrKind::Serial    ? def.serials
+                                : kind == ChrKind::Console ? def.consoles
+                                                           : def.channels;
+    for (pugi::xml_node node : devices.children(element)) {
+      TRY_ASSIGN(ChrDef chr, parseChrXml(node, kind, static_cast<unsigned>(list.size())));
+      list.push_back(std::move(chr));
+    }
+  }
   for (pugi::xml_node node : devices.children("input")) {
     TRY_ASSIGN(InputDef input, parseInputXml(node));
     def.inputs.push_back(std::move(input));
+  }
+  for (pugi::xml_node node : devices.children("graphics")) {
+    TRY_ASSIGN(GraphicsDef graphics, parseGraphicsXml(node));
+    def.graphics.push_back(std::move(graphics));
+  }
+  for (pugi::xml_node node : devices.children("sound")) {
+    TRY_ASSIGN(SoundDef sound, parseSoundXml(node));
+    def.sounds.push_back(std::move(sound));
+  }
+  for (pugi::xml_node node : devices.children("video")) {
+    TRY_ASSIGN(VideoDef video, parseVideoXml(node));
+    def.videos.push_back(std::move(video));
+  }
+  for (pugi::xml_node node : devices.children("watchdog")) {
+    if (def.watchdog)
+      return domainError(ErrorCode::InternalError, "only a single watchdog device is supported");
+    TRY_ASSIGN(def.watchdog, parseWatchdogXml(node));
+  }
+  for (pugi::xml_node node : devices.children("rng")) {
+    TRY_ASSIGN(RngDef rng, parseRngXml(node));
+    def.rngs.push_back(std::move(rng));
   }
   if (pugi::xml_node node = devices.child("memballoon")) {
     TRY_ASSIGN(def.memballoon, parseMemballoonXml(node));
@@ -198,11 +239,11 @@ Result<DomainDef> parseDomainXml(std::string_view xml) {
   TRY(parseLifecycle(root, "on_lockfailure", {"default", "poweroff", "restart", "pause", "ignore"},
                      def.onLockfailure));
   TRY(parseDevices(root, def));
-  applyDomainPostParse(def);
+  TRY(applyDomainPostParse(def));
   return def;
 }
 
-std::string formatDomainXml(const DomainDef& def, unsigned /*flags*/) {
+std::string formatDomainXml(const DomainDef& def, unsigned flags) {
   XmlWriter w;
   w.open("domain", XmlAttrs().add("type", def.virtType));
   w.text("name", def.name);
@@ -251,10 +292,28 @@ std::string formatDomainXml(const DomainDef& def, unsigned /*flags*/) {
     formatDiskXml(w, disk);
   for (const ControllerDef& controller : def.controllers)
     formatControllerXml(w, controller);
+  for (const NetDef& net : def.nets)
+    formatNetXml(w, net);
+  for (const ChrDef& serial : def.serials)
+    formatChrXml(w, serial, ChrKind::Serial);
+  for (const ChrDef& console : def.consoles)
+    formatChrXml(w, console, ChrKind::Console);
+  for (const ChrDef& channel : def.channels)
+    formatChrXml(w, channel, ChrKind::Channel);
   for (const InputDef& input : def.inputs)
     formatInputXml(w, input);
+  for (const GraphicsDef& graphics : def.graphics)
+    formatGraphicsXml(w, graphics, (flags & kDomainXmlSecure) != 0);
+  for (const SoundDef& sound : def.sounds)
+    formatSoundXml(w, sound);
+  for (const VideoDef& video : def.videos)
+    formatVideoXml(w, video);
+  if (def.watchdog)
+    formatWatchdogXml(w, *def.watchdog);
   if (def.memballoon)
     formatMemballoonXml(w, *def.memballoon);
+  for (const RngDef& rng : def.rngs)
+    formatRngXml(w, rng);
   w.close("devices");
   w.close("domain");
   return w.take();

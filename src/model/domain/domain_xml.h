@@ -15,8 +15,8 @@ namespace virtus::model {
 // libvirt's RelaxNG schema for domains.
 inline constexpr std::string_view kDomainSchema = "domain.rng";
 
-// Flags of formatDomainXml (libvirt's VIR_DOMAIN_XML_* values). The model has no live
-// state yet, so INACTIVE and SECURE change nothing; they are accepted for the driver's use.
+// Flags of formatDomainXml (libvirt's VIR_DOMAIN_XML_* values). SECURE includes graphics
+// passwords; the model has no live state yet, so INACTIVE changes nothing.
 enum DomainXmlFlags : unsigned {
   kDomainXmlSecure = 1u << 0,
   kDomainXmlInactive = 1u << 1,

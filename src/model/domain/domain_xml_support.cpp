@@ -27,6 +27,10 @@ Result<unsigned> pciPart(pugi::xml_node node, const char* attr) {
 
 }  // namespace
 
+bool isOneOf(std::initializer_list<std::string_view> names, std::string_view name) {
+  return contains(names, name);
+}
+
 Error domainError(ErrorCode code, std::string message) {
   return makeError(code, ErrorDomain::Domain, std::move(message));
 }
@@ -80,6 +84,24 @@ Result<std::optional<unsigned>> uintAttr(pugi::xml_node node, const char* attr) 
 
 Result<std::string> yesNoAttr(pugi::xml_node node, const char* attr) {
   return enumAttr(node, attr, {"yes", "no"});
+}
+
+Result<std::optional<unsigned>> parseBootOrder(pugi::xml_node device) {
+  pugi::xml_node boot = device.child("boot");
+  if (!boot)
+    return std::optional<unsigned>();
+  TRY(checkNode(boot, {"order"}, {}));
+  auto order = attrValue(boot, "order");
+  if (!order)
+    return missingAttr(boot, "order");
+  auto value = parseUIntPositive(*order);
+  if (!value)
+    return invalidAttrValue(boot, "order", *order, "Expected non-negative integer value");
+  if (*value == 0)
+    return makeError(ErrorCode::XmlError, ErrorDomain::Xml,
+                     "Invalid value for attribute 'order' in element 'boot': Zero is not "
+                     "permitted");
+  return std::optional<unsigned>(*value);
 }
 
 Result<std::optional<DeviceAddress>> parseDeviceAddress(pugi::xml_node device) {

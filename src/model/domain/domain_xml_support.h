@@ -33,6 +33,9 @@ Result<void> checkAttrs(pugi::xml_node node, std::initializer_list<std::string_v
 Result<void> checkNode(pugi::xml_node node, std::initializer_list<std::string_view> attrs,
                        std::initializer_list<std::string_view> children);
 
+// Whether `name` is one of `names`.
+bool isOneOf(std::initializer_list<std::string_view> names, std::string_view name);
+
 // An optional attribute whose value must be one of `names` (libvirt's virXMLPropEnum error:
 // "Invalid value for attribute 'A' in element 'E': 'V'."). Absent: "".
 Result<std::string> enumAttr(pugi::xml_node node, const char* attr,
@@ -41,6 +44,10 @@ Result<std::string> enumAttr(pugi::xml_node node, const char* attr,
 Result<std::optional<unsigned>> uintAttr(pugi::xml_node node, const char* attr);
 // virTristateBool for attributes: "yes"/"no", "" when absent.
 Result<std::string> yesNoAttr(pugi::xml_node node, const char* attr);
+
+// A device's <boot order='N'/> (virDomainDeviceBootParseXML): required, non-zero,
+// decimal. Absent element: nullopt.
+Result<std::optional<unsigned>> parseBootOrder(pugi::xml_node device);
 
 // <address> of a device: drive and pci types only.
 Result<std::optional<DeviceAddress>> parseDeviceAddress(pugi::xml_node device);
