@@ -38,6 +38,8 @@ class RemoteDispatcher final : public rpc::Dispatcher {
       p.apiDomain = ErrorDomain::Storage;
     else if (info.api.find("Secret") != std::string_view::npos)
       p.apiDomain = ErrorDomain::Secret;
+    else if (info.api.starts_with("virDomain"))
+      p.apiDomain = ErrorDomain::Domain;
     return p;
   }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "rpc/protocol/remote_connect.h"
+#include "rpc/protocol/remote_domain.h"
 #include "rpc/protocol/remote_secret.h"
 #include "rpc/protocol/remote_storage.h"
 #include "rpc/protocol/remote_types.h"
@@ -38,10 +39,27 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(4, ConnectGetVersion, Void, HyperValue, kReadOnlyOk, "virConnectGetVersion")                    \
   X(6, NodeGetInfo, Void, NodeGetInfoRet, kReadOnlyOk, "virNodeGetInfo")                            \
   X(7, ConnectGetCapabilities, Void, StringValue, kReadOnlyOk, "virConnectGetCapabilities")         \
+  X(9, DomainCreate, HandleValue<Domain>, Void, kSlow, "virDomainCreate")                           \
+  X(10, DomainCreateXml, StringFlags, HandleValue<Domain>, kSlow, "virDomainCreateXML")             \
+  X(11, DomainDefineXml, StringValue, HandleValue<Domain>, kSlow, "virDomainDefineXML")             \
+  X(12, DomainDestroy, HandleValue<Domain>, Void, kSlow, "virDomainDestroy")                        \
+  X(14, DomainGetXmlDesc, HandleFlags<Domain>, StringValue, kReadOnlyOk, "virDomainGetXMLDesc")     \
+  X(15, DomainGetAutostart, HandleValue<Domain>, IntValue, kReadOnlyOk, "virDomainGetAutostart")    \
+  X(16, DomainGetInfo, HandleValue<Domain>, DomainGetInfoRet, kReadOnlyOk, "virDomainGetInfo")      \
+  X(19, DomainGetOsType, HandleValue<Domain>, StringValue, kReadOnlyOk, "virDomainGetOSType")       \
   X(21, ConnectListDefinedDomains, IntValue, NameList, kReadOnlyOk, "virConnectListDefinedDomains") \
-  X(25, ConnectNumOfDefinedDomains, Void, IntValue, kReadOnlyOk, "virConnectNumOfDefinedDomains") \
-  X(37, ConnectListDomains, IntValue, IdList, kReadOnlyOk, "virConnectListDomains")                \
-  X(51, ConnectNumOfDomains, Void, IntValue, kReadOnlyOk, "virConnectNumOfDomains")                \
+  X(22, DomainLookupById, IntValue, HandleValue<Domain>, kReadOnlyOk, "virDomainLookupByID")        \
+  X(23, DomainLookupByName, StringValue, HandleValue<Domain>, kReadOnlyOk, "virDomainLookupByName") \
+  X(24, DomainLookupByUuid, UuidValue, HandleValue<Domain>, kReadOnlyOk, "virDomainLookupByUUID")   \
+  X(25, ConnectNumOfDefinedDomains, Void, IntValue, kReadOnlyOk, "virConnectNumOfDefinedDomains")   \
+  X(27, DomainReboot, HandleFlags<Domain>, Void, kSlow, "virDomainReboot")                          \
+  X(28, DomainResume, HandleValue<Domain>, Void, kSlow, "virDomainResume")                          \
+  X(29, DomainSetAutostart, HandleInt<Domain>, Void, kSlow, "virDomainSetAutostart")                \
+  X(33, DomainShutdown, HandleValue<Domain>, Void, kSlow, "virDomainShutdown")                      \
+  X(34, DomainSuspend, HandleValue<Domain>, Void, kSlow, "virDomainSuspend")                        \
+  X(35, DomainUndefine, HandleValue<Domain>, Void, kSlow, "virDomainUndefine")                      \
+  X(37, ConnectListDomains, IntValue, IdList, kReadOnlyOk, "virConnectListDomains")                 \
+  X(51, ConnectNumOfDomains, Void, IntValue, kReadOnlyOk, "virConnectNumOfDomains")                 \
   X(59, ConnectGetHostname, Void, StringValue, kReadOnlyOk, "virConnectGetHostname")                \
   X(60, ConnectSupportsFeature, IntValue, IntValue, kReadOnlyOk | kPreOpen, "virConnectSupportsFeature") \
   X(66, AuthList, Void, AuthListRet, kReadOnlyOk | kPreOpen, "virConnectOpen")                      \
@@ -76,6 +94,8 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(99, StorageVolGetXmlDesc, HandleFlags<Vol>, StringValue, kReadOnlyOk, "virStorageVolGetXMLDesc") \
   X(100, StorageVolGetPath, HandleValue<Vol>, StringValue, kReadOnlyOk, "virStorageVolGetPath")     \
   X(110, ConnectGetUri, Void, StringValue, kReadOnlyOk, "virConnectGetURI")                         \
+  X(121, DomainGetSecurityLabel, HandleValue<Domain>, DomainGetSecurityLabelRet, kReadOnlyOk, "virDomainGetSecurityLabel") \
+  X(122, NodeGetSecurityModel, Void, NodeGetSecurityModelRet, kReadOnlyOk, "virNodeGetSecurityModel") \
   X(125, StorageVolCreateXmlFrom, VolCreateXmlFromArgs, HandleValue<Vol>, kSlow, "virStorageVolCreateXMLFrom") \
   X(139, ConnectNumOfSecrets, Void, IntValue, kReadOnlyOk, "virConnectNumOfSecrets")                \
   X(140, ConnectListSecrets, IntValue, NameList, kReadOnlyOk, "virConnectListSecrets")              \
@@ -87,25 +107,40 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(146, SecretUndefine, HandleValue<Secret>, Void, kSlow, "virSecretUndefine")                     \
   X(147, SecretLookupByUsage, SecretLookupByUsageArgs, HandleValue<Secret>, kReadOnlyOk, "virSecretLookupByUsage") \
   X(149, ConnectIsSecure, Void, IntValue, kReadOnlyOk, "virConnectIsSecure")                        \
+  X(150, DomainIsActive, HandleValue<Domain>, IntValue, kReadOnlyOk, "virDomainIsActive")           \
+  X(151, DomainIsPersistent, HandleValue<Domain>, IntValue, kReadOnlyOk, "virDomainIsPersistent")   \
   X(154, StoragePoolIsActive, HandleValue<Pool>, IntValue, kReadOnlyOk, "virStoragePoolIsActive")   \
   X(155, StoragePoolIsPersistent, HandleValue<Pool>, IntValue, kReadOnlyOk, "virStoragePoolIsPersistent") \
   X(157, ConnectGetLibVersion, Void, HyperValue, kReadOnlyOk, "virConnectGetLibVersion")            \
+  X(160, DomainAttachDeviceFlags, DomainXmlFlagsArgs, Void, kSlow, "virDomainAttachDeviceFlags")    \
+  X(161, DomainDetachDeviceFlags, DomainXmlFlagsArgs, Void, kSlow, "virDomainDetachDeviceFlags")    \
   X(165, StorageVolWipe, HandleFlags<Vol>, Void, kSlow, "virStorageVolWipe")                        \
+  X(183, DomainHasManagedSaveImage, HandleFlags<Domain>, IntValue, kReadOnlyOk, "virDomainHasManagedSaveImage") \
+  X(187, DomainSnapshotNum, HandleFlags<Domain>, IntValue, kReadOnlyOk, "virDomainSnapshotNum")     \
+  X(196, DomainCreateWithFlags, HandleFlags<Domain>, HandleValue<Domain>, kSlow, "virDomainCreateWithFlags") \
+  X(202, DomainIsUpdated, HandleValue<Domain>, IntValue, kReadOnlyOk, "virDomainIsUpdated")         \
   X(208, StorageVolUpload, VolTransferArgs, Void, kSlow | kUpload, "virStorageVolUpload")           \
   X(209, StorageVolDownload, VolTransferArgs, Void, kSlow | kDownload, "virStorageVolDownload")     \
+  X(212, DomainGetState, HandleFlags<Domain>, DomainGetStateRet, kReadOnlyOk, "virDomainGetState")  \
+  X(231, DomainUndefineFlags, HandleFlags<Domain>, Void, kSlow, "virDomainUndefineFlags")           \
+  X(234, DomainDestroyFlags, HandleFlags<Domain>, Void, kSlow, "virDomainDestroyFlags")             \
+  X(245, DomainReset, HandleFlags<Domain>, Void, kSlow, "virDomainReset")                           \
+  X(258, DomainShutdownFlags, HandleFlags<Domain>, Void, kSlow, "virDomainShutdownFlags")           \
   X(259, StorageVolWipePattern, VolWipePatternArgs, Void, kSlow, "virStorageVolWipePattern")        \
   X(260, StorageVolResize, VolResizeArgs, Void, kSlow, "virStorageVolResize")                       \
   X(273, ConnectListAllDomains, ListAllArgs, ListAllRet<Domain>, kReadOnlyOk, "virConnectListAllDomains") \
   X(281, ConnectListAllStoragePools, ListAllArgs, ListAllRet<Pool>, kReadOnlyOk, "virConnectListAllStoragePools") \
   X(282, StoragePoolListAllVolumes, PoolListAllVolumesArgs, ListAllRet<Vol>, kReadOnlyOk, "virStoragePoolListAllVolumes") \
   X(287, ConnectListAllSecrets, ListAllArgs, ListAllRet<Secret>, kReadOnlyOk, "virConnectListAllSecrets") \
+  X(350, DomainDefineXmlFlags, StringFlags, HandleValue<Domain>, kSlow, "virDomainDefineXMLFlags")  \
   X(360, ConnectRegisterCloseCallback, Void, Void, kReadOnlyOk, "virConnectRegisterCloseCallback")  \
   X(361, ConnectUnregisterCloseCallback, Void, Void, kReadOnlyOk, "virConnectUnregisterCloseCallback") \
   X(368, ConnectStoragePoolEventRegisterAny, PoolEventRegisterArgs, IntValue, kReadOnlyOk, "virConnectStoragePoolEventRegisterAny") \
   X(369, ConnectStoragePoolEventDeregisterAny, IntValue, Void, kReadOnlyOk, "virConnectStoragePoolEventDeregisterAny") \
   X(378, StorageVolGetInfoFlags, HandleFlags<Vol>, VolInfoRet, kReadOnlyOk, "virStorageVolGetInfoFlags") \
   X(391, StoragePoolLookupByTargetPath, StringValue, HandleValue<Pool>, kReadOnlyOk, "virStoragePoolLookupByTargetPath") \
-  X(403, ConnectGetStoragePoolCapabilities, UintValue, StringValue, kReadOnlyOk, "virConnectGetStoragePoolCapabilities")
+  X(403, ConnectGetStoragePoolCapabilities, UintValue, StringValue, kReadOnlyOk, "virConnectGetStoragePoolCapabilities") \
+  X(426, DomainGetMessages, HandleFlags<Domain>, NameList, kReadOnlyOk, "virDomainGetMessages")
 // clang-format on
 
 enum class Proc : std::int32_t {

@@ -1,0 +1,59 @@
+// Domain messages of the REMOTE program that need their own shape (the others use the
+// shared shapes of remote_types.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "rpc/protocol/remote_types.h"
+
+namespace virtus::rpc::remote {
+
+struct DomainGetInfoRet {   // remote_domain_get_info_ret
+  std::uint32_t state = 0;  // unsigned char on the wire: one XDR unit
+  std::uint64_t maxMem = 0;
+  std::uint64_t memory = 0;
+  std::uint32_t nrVirtCpu = 0;  // unsigned short on the wire: one XDR unit
+  std::uint64_t cpuTime = 0;
+  VIRTUS_XDR(state, maxMem, memory, nrVirtCpu, cpuTime)
+};
+
+struct DomainGetStateRet {  // { int state; int reason; }
+  std::int32_t state = 0;
+  std::int32_t reason = 0;
+  VIRTUS_XDR(state, reason)
+};
+
+struct DomainXmlFlagsArgs {  // { remote_nonnull_domain dom; remote_nonnull_string xml; unsigned
+                             // flags; }
+  Domain dom;
+  std::string xml;
+  std::uint32_t flags = 0;
+  VIRTUS_XDR(dom, xml, flags)
+};
+
+struct DomainGetBlockInfoRet {  // { unsigned hyper allocation, capacity, physical; }
+  std::uint64_t allocation = 0;
+  std::uint64_t capacity = 0;
+  std::uint64_t physical = 0;
+  VIRTUS_XDR(allocation, capacity, physical)
+};
+
+// `char x<MAX>` arrays: rpcgen encodes each char as a whole XDR unit.
+inline constexpr std::size_t kSecurityLabelMax = 4097;  // VIR_SECURITY_LABEL_BUFLEN
+inline constexpr std::size_t kSecurityModelMax = 257;   // VIR_SECURITY_MODEL_BUFLEN
+inline constexpr std::size_t kSecurityDoiMax = 257;     // VIR_SECURITY_DOI_BUFLEN
+
+struct DomainGetSecurityLabelRet {  // { char label<>; int enforcing; }
+  XdrList<std::int32_t, kSecurityLabelMax> label;
+  std::int32_t enforcing = 0;
+  VIRTUS_XDR(label, enforcing)
+};
+
+struct NodeGetSecurityModelRet {  // { char model<>; char doi<>; }
+  XdrList<std::int32_t, kSecurityModelMax> model;
+  XdrList<std::int32_t, kSecurityDoiMax> doi;
+  VIRTUS_XDR(model, doi)
+};
+
+}  // namespace virtus::rpc::remote
