@@ -36,6 +36,8 @@ std::string_view errorFormat(ErrorCode code) {
       return "configuration file syntax error: %s";
     case ErrorCode::WriteFailed:
       return "failed to write configuration file: %s";
+    case ErrorCode::NoDomain:
+      return "Domain not found: %s";
     case ErrorCode::InvalidStoragePool:
       return "invalid storage pool pointer in %s";
     case ErrorCode::InvalidStorageVol:
@@ -174,6 +176,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "VIR_ERR_SYSTEM_ERROR";
     case ErrorCode::Rpc:
       return "VIR_ERR_RPC";
+    case ErrorCode::NoDomain:
+      return "VIR_ERR_NO_DOMAIN";
     case ErrorCode::InvalidStoragePool:
       return "VIR_ERR_INVALID_STORAGE_POOL";
     case ErrorCode::InvalidStorageVol:

@@ -29,6 +29,7 @@ enum class ErrorCode : int {
   XmlDetail = 35,
   SystemError = 38,
   Rpc = 39,
+  NoDomain = 42,
   InvalidStoragePool = 46,
   InvalidStorageVol = 47,
   NoStoragePool = 49,

@@ -35,7 +35,9 @@ Result<void> parseVirtType(pugi::xml_node root, DomainDef& def) {
     return missingAttr(root, "type");
   if (std::find(kVirtTypes.begin(), kVirtTypes.end(), *type) == kVirtTypes.end())
     return domainError(ErrorCode::ConfigUnsupported, "invalid domain type " + *type);
-  if (*type != "kvm" && *type != "qemu")
+  // kvm and qemu for the QEMU driver, test for the test driver (test:///default); each
+  // driver refuses the types it does not run.
+  if (*type != "kvm" && *type != "qemu" && *type != "test")
     return domainError(ErrorCode::ConfigUnsupported,
                        "domain type '" + *type + "' is not supported by Virtus");
   def.virtType = *type;
