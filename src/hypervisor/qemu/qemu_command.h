@@ -1,0 +1,48 @@
+// The QEMU command line of a domain: a pure function of its definition and of the paths the
+// driver chose for this run (monitor socket, console log). Nothing here touches the host;
+// the driver spawns the result.
+//
+// The layout follows libvirt 9.0's (qemu_command.c): -name guest=...,debug-threads=on, -S,
+// -machine, -accel, -cpu, -m, -smp, -uuid, -no-user-config -nodefaults, the monitor
+// chardev, -rtc, -no-shutdown, -boot strict=on, the kernel, then the devices with JSON
+// -blockdev/-device arguments and libvirt's node names (libvirt-N-storage/-format) and
+// aliases (virtio-disk0, scsi0-0-0-0, ide0-1-0, serial0). Disk formats are always explicit:
+// QEMU never probes one.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "model/domain/domain_def.h"
+
+namespace virtus::qemu {
+
+// What the driver decides for one run of the domain.
+struct QemuLaunchPaths {
+  // The binary; empty: the definition's <emulator>, else "qemu-system-x86_64".
+  std::string emulator;
+  // The QMP monitor socket QEMU listens on (server=on,wait=off). Required.
+  std::string monitorSocket;
+  // When the definition has no <serial>: a serial port (serial0, ttyS0) writing to this
+  // file, so that the guest's console can be read. Empty: no serial port is added.
+  std::string consoleLogPath;
+};
+
+struct QemuCommand {
+  // argv[0] is the emulator.
+  std::vector<std::string> argv;
+  // The node name of the top format node of each disk with a source, in the definition's
+  // order ("" for an empty cdrom): what QMP commands on the disk name.
+  std::vector<std::string> diskNodeNames;
+  // The device id of each disk, in the definition's order (virtio-disk0, scsi0-0-0-0...).
+  std::vector<std::string> diskAliases;
+};
+
+// The command line, or CONFIG_UNSUPPORTED (domain QEMU) for what Virtus cannot run yet: a
+// disk without an explicit format, volume and network disks (the storage driver resolves
+// volumes first), interfaces, graphics, and the other devices listed in
+// qemu_command.cpp.
+Result<QemuCommand> buildQemuCommandLine(const model::DomainDef& def, const QemuLaunchPaths& paths);
+
+}  // namespace virtus::qemu

@@ -1,0 +1,292 @@
+#include "hypervisor/qemu/qemu_command_disk.h"
+
+#include <array>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "hypervisor/qemu/qemu_command_pci.h"
+
+namespace virtus::qemu {
+namespace {
+
+using model::DiskDef;
+using model::StorageSource;
+using nlohmann::ordered_json;
+
+Error unsupported(std::string message) {
+  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
+}
+
+// libvirt's disk format names and the QEMU block driver of each. Formats that need more
+// than a driver name (luks: a secret; dir/fat: vvfat) are not here.
+Result<std::string> formatDriver(const DiskDef& disk, const StorageSource& src) {
+  static constexpr std::array<std::string_view, 12> kDrivers{
+      "raw", "qcow2", "qcow",  "qed", "vmdk",      "vpc",
+      "vdi", "vhdx",  "cloop", "dmg", "parallels", "bochs"};
+  if (src.format.empty())
+    return unsupported("disk '" + disk.targetDev +
+                       "' has no format: Virtus never lets QEMU probe one, give it with "
+                       "<driver type='raw|qcow2|...'/> (or <format type=.../> in a "
+                       "<backingStore>)");
+  if (src.format == "iso")
+    return std::string("raw");
+  for (std::string_view d : kDrivers)
+    if (src.format == d)
+      return src.format;
+  return unsupported("disk format '" + src.format + "' of disk '" + disk.targetDev +
+                     "' is not supported by Virtus' QEMU driver");
+}
+
+Result<std::string> storageDriver(const DiskDef& disk, const StorageSource& src) {
+  if (src.type == "file")
+    return std::string("file");
+  if (src.type == "block")
+    return std::string("host_device");
+  if (src.type == "volume")
+    return unsupported(
+        "disks of type 'volume' must be resolved to a path by the storage "
+        "driver before the command line is built (disk '" +
+        disk.targetDev + "')");
+  if (src.type == "network")
+    return unsupported("disk '" + disk.targetDev + "' uses network protocol '" + src.protocol +
+                       "', which Virtus' QEMU driver does not support yet");
+  return unsupported("disk '" + disk.targetDev + "' of type '" + src.type +
+                     "' is not supported by Virtus' QEMU driver");
+}
+
+// cache.direct and cache.no-flush of a <driver cache=> mode, and the device's write-cache.
+struct CacheMode {
+  bool direct, noFlush, writeCache;
+};
+
+Result<std::optional<CacheMode>> cacheMode(const DiskDef& disk) {
+  const std::string& c = disk.driver.cache;
+  if (c.empty() || c == "default")
+    return std::optional<CacheMode>();
+  if (c == "none")
+    return std::optional<CacheMode>(CacheMode{true, false, true});
+  if (c == "writethrough")
+    return std::optional<CacheMode>(CacheMode{false, false, false});
+  if (c == "writeback")
+    return std::optional<CacheMode>(CacheMode{false, false, true});
+  if (c == "directsync")
+    return std::optional<CacheMode>(CacheMode{true, false, false});
+  if (c == "unsafe")
+    return std::optional<CacheMode>(CacheMode{false, true, true});
+  return unsupported("disk cache mode '" + c + "' is not supported");
+}
+
+unsigned nameIndex(std::string_view dev) {
+  // The trailing letters in bijective base 26: vda → 0, vdz → 25, vdaa → 26.
+  std::size_t start = dev.size();
+  while (start > 0 && dev[start - 1] >= 'a' && dev[start - 1] <= 'z')
+    --start;
+  // Keep the prefix (vd, sd, hd, xvd) out: it is at most three letters before the index.
+  std::string_view letters = dev.substr(start);
+  for (std::string_view prefix : {"xvd", "vd", "sd", "hd", "fd"})
+    if (letters.substr(0, prefix.size()) == prefix && letters.size() > prefix.size()) {
+      letters.remove_prefix(prefix.size());
+      break;
+    }
+  unsigned index = 0;
+  for (char ch : letters)
+    index = index * 26 + static_cast<unsigned>(ch - 'a') + 1;
+  return index == 0 ? 0 : index - 1;
+}
+
+const model::DeviceAddress* driveAddress(const DiskDef& disk) {
+  if (disk.address && disk.address->type == "drive")
+    return &*disk.address;
+  return nullptr;
+}
+
+bool isQ35(const std::string& machine) {
+  return machine == "q35" || machine.rfind("pc-q35", 0) == 0;
+}
+
+// The frontend device of `disk` (driver, bus and address; the caller adds drive, id...).
+Result<ordered_json> frontend(const model::DomainDef& def, const DiskDef& disk) {
+  ordered_json dev;
+  bool cdrom = disk.device == "cdrom";
+  if (disk.device != "disk" && !cdrom)
+    return unsupported("disk device '" + disk.device + "' of disk '" + disk.targetDev +
+                       "' is not supported by Virtus' QEMU driver");
+  const model::DeviceAddress* drive = driveAddress(disk);
+  if (disk.targetBus == "virtio") {
+    if (cdrom)
+      return unsupported("disk '" + disk.targetDev +
+                         "': a cdrom cannot be on bus 'virtio', use 'scsi' or 'sata'");
+    dev["driver"] = "virtio-blk-pci";
+    TRY(addPciAddress(dev, def, disk.address));
+    return dev;
+  }
+  if (disk.targetBus == "scsi") {
+    if (!drive)
+      return unsupported("disk '" + disk.targetDev + "' on bus 'scsi' has no drive address");
+    const model::ControllerDef* ctl = nullptr;
+    for (const auto& c : def.controllers)
+      if (c.type == "scsi" && c.index == drive->controller)
+        ctl = &c;
+    if (!ctl)
+      return unsupported("disk '" + disk.targetDev + "' needs SCSI controller " +
+                         std::to_string(drive->controller) + ", which is not defined");
+    if (!ctl->model.empty() && ctl->model != "virtio-scsi")
+      return unsupported("SCSI controller model '" + ctl->model +
+                         "' is not supported by Virtus' QEMU driver (use 'virtio-scsi')");
+    dev["driver"] = cdrom ? "scsi-cd" : "scsi-hd";
+    dev["bus"] = "scsi" + std::to_string(drive->controller) + ".0";
+    dev["channel"] = drive->bus;
+    dev["scsi-id"] = drive->target;
+    dev["lun"] = drive->unit;
+    return dev;
+  }
+  if (disk.targetBus == "ide") {
+    if (!isI440fxMachine(def.os.machine.empty() ? "pc" : def.os.machine))
+      return unsupported("disk '" + disk.targetDev +
+                         "': IDE is only available on the 'pc' "
+                         "(i440fx) machine types, not on '" +
+                         def.os.machine + "'");
+    if (!drive || drive->controller != 0)
+      return unsupported("disk '" + disk.targetDev + "': only IDE controller 0 exists");
+    dev["driver"] = cdrom ? "ide-cd" : "ide-hd";
+    dev["bus"] = "ide." + std::to_string(drive->bus);
+    dev["unit"] = drive->unit;
+    return dev;
+  }
+  if (disk.targetBus == "sata") {
+    if (!isQ35(def.os.machine))
+      return unsupported("disk '" + disk.targetDev +
+                         "': SATA is only available on the 'q35' "
+                         "machine types in Virtus");
+    if (!drive || drive->controller != 0)
+      return unsupported("disk '" + disk.targetDev + "': only SATA controller 0 exists");
+    dev["driver"] = cdrom ? "ide-cd" : "ide-hd";
+    dev["bus"] = "ide." + std::to_string(drive->unit);
+    return dev;
+  }
+  return unsupported("disk bus '" + disk.targetBus + "' of disk '" + disk.targetDev +
+                     "' is not supported by Virtus' QEMU driver");
+}
+
+void addCache(ordered_json& node, const std::optional<CacheMode>& cache) {
+  if (cache)
+    node["cache"] = {{"direct", cache->direct}, {"no-flush", cache->noFlush}};
+}
+
+std::string node(unsigned n, const char* kind) {
+  return "libvirt-" + std::to_string(n) + "-" + kind;
+}
+
+}  // namespace
+
+bool isI440fxMachine(const std::string& machine) {
+  return machine == "pc" || machine.rfind("pc-i440fx", 0) == 0 ||
+         (machine.rfind("pc-", 0) == 0 && !isQ35(machine));
+}
+
+Result<std::string> diskAlias(const DiskDef& disk) {
+  const model::DeviceAddress* a = driveAddress(disk);
+  if (disk.targetBus == "virtio")
+    return "virtio-disk" + std::to_string(nameIndex(disk.targetDev));
+  if (!a)
+    return unsupported("disk '" + disk.targetDev + "' on bus '" + disk.targetBus +
+                       "' has no drive address");
+  auto n = [](unsigned v) { return std::to_string(v); };
+  if (disk.targetBus == "scsi")
+    return "scsi" + n(a->controller) + "-" + n(a->bus) + "-" + n(a->target) + "-" + n(a->unit);
+  if (disk.targetBus == "ide")
+    return "ide" + n(a->controller) + "-" + n(a->bus) + "-" + n(a->unit);
+  if (disk.targetBus == "sata")
+    return "sata" + n(a->controller) + "-" + n(a->bus) + "-" + n(a->unit);
+  return unsupported("disk bus '" + disk.targetBus + "' of disk '" + disk.targetDev +
+                     "' is not supported by Virtus' QEMU driver");
+}
+
+Result<std::vector<QemuDiskArgs>> buildDiskArgs(const model::DomainDef& def,
+                                                const std::vector<unsigned>& bootIndex) {
+  // Node numbers: the last disk's top layer is 1 (libvirt's order).
+  std::vector<unsigned> first(def.disks.size());
+  unsigned next = 1;
+  for (std::size_t i = def.disks.size(); i-- > 0;) {
+    first[i] = next;
+    if (!def.disks[i].src.isEmpty())
+      next += 1 + static_cast<unsigned>(def.disks[i].backingChain.size());
+  }
+
+  std::vector<QemuDiskArgs> out;
+  for (std::size_t i = 0; i < def.disks.size(); ++i) {
+    const DiskDef& disk = def.disks[i];
+    QemuDiskArgs result;
+    TRY_ASSIGN(result.alias, diskAlias(disk));
+    TRY_ASSIGN(ordered_json dev, frontend(def, disk));
+    TRY_ASSIGN(auto cache, cacheMode(disk));
+    bool cdrom = disk.device == "cdrom";
+    if (disk.src.isEmpty() && !cdrom)
+      return unsupported("disk '" + disk.targetDev + "' has no source");
+
+    if (!disk.src.isEmpty()) {
+      // Layers top first: the disk's source, then its backing chain.
+      std::vector<const StorageSource*> layers{&disk.src};
+      for (const auto& b : disk.backingChain)
+        layers.push_back(&b);
+      std::vector<std::string> nodeArgs;
+      // Emitted bottom first, so that each format node's backing already exists.
+      for (std::size_t l = layers.size(); l-- > 0;) {
+        const StorageSource& src = *layers[l];
+        unsigned n = first[i] + static_cast<unsigned>(l);
+        TRY_ASSIGN(std::string fileDriver, storageDriver(disk, src));
+        TRY_ASSIGN(std::string fmtDriver, formatDriver(disk, src));
+        if (src.path.empty())
+          return unsupported("a backing layer of disk '" + disk.targetDev + "' has no source");
+        bool top = l == 0;
+        ordered_json storage;
+        storage["driver"] = fileDriver;
+        storage["filename"] = src.path;
+        if (!disk.driver.io.empty() && disk.driver.io != "default")
+          storage["aio"] = disk.driver.io;
+        storage["node-name"] = node(n, "storage");
+        storage["auto-read-only"] = true;
+        storage["discard"] = "unmap";
+        addCache(storage, cache);
+
+        ordered_json format;
+        format["node-name"] = node(n, "format");
+        format["read-only"] = !top || disk.readonly || cdrom;
+        if (top && disk.driver.discard == "unmap")
+          format["discard"] = "unmap";
+        if (top && !disk.driver.detectZeroes.empty() && disk.driver.detectZeroes != "off") {
+          std::string dz = disk.driver.detectZeroes;
+          if (dz == "unmap" && disk.driver.discard != "unmap")
+            dz = "on";
+          format["detect-zeroes"] = dz;
+        }
+        addCache(format, cache);
+        format["driver"] = fmtDriver;
+        format["file"] = node(n, "storage");
+        if (l + 1 < layers.size())
+          format["backing"] = node(n + 1, "format");
+        else if (disk.backingTerminated)
+          format["backing"] = nullptr;
+        nodeArgs.insert(nodeArgs.end(), {"-blockdev", storage.dump(), "-blockdev", format.dump()});
+      }
+      result.args = std::move(nodeArgs);
+      result.nodeName = node(first[i], "format");
+    }
+
+    if (!result.nodeName.empty())
+      dev["drive"] = result.nodeName;
+    dev["id"] = result.alias;
+    if (bootIndex[i] > 0)
+      dev["bootindex"] = bootIndex[i];
+    if (!disk.serial.empty())
+      dev["serial"] = disk.serial;
+    if (cache)
+      dev["write-cache"] = cache->writeCache ? "on" : "off";
+    result.args.insert(result.args.end(), {"-device", dev.dump()});
+    out.push_back(std::move(result));
+  }
+  return out;
+}
+
+}  // namespace virtus::qemu
