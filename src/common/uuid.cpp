@@ -4,19 +4,9 @@
 
 #include <cstdio>
 
-namespace virtus {
+#include "common/hex.h"
 
-namespace {
-int hexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+namespace virtus {
 
 std::optional<Uuid> Uuid::parse(std::string_view text) {
   std::size_t i = 0;
@@ -28,8 +18,8 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
       ++i;
     if (i + 1 >= text.size())
       return std::nullopt;
-    int hi = hexValue(text[i]);
-    int lo = hexValue(text[i + 1]);
+    int hi = hexDigitValue(text[i]);
+    int lo = hexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0)
       return std::nullopt;
     out[n] = static_cast<std::uint8_t>(hi * 16 + lo);

@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdlib>
 
+#include "common/hex.h"
+
 namespace virtus::rpc {
 
 namespace {
@@ -18,16 +20,6 @@ constexpr std::array<std::string_view, 14> kClientOnlyParams = {
 
 constexpr std::array<std::string_view, 3> kRemoteDrivers = {"qemu", "test", "virtus"};
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::string> percentDecode(std::string_view in) {
   std::string out;
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -37,7 +29,7 @@ std::optional<std::string> percentDecode(std::string_view in) {
     }
     if (i + 2 >= in.size())
       return std::nullopt;
-    int hi = hexValue(in[i + 1]), lo = hexValue(in[i + 2]);
+    int hi = hexDigitValue(in[i + 1]), lo = hexDigitValue(in[i + 2]);
     if (hi < 0 || lo < 0)
       return std::nullopt;
     out.push_back(static_cast<char>(hi * 16 + lo));

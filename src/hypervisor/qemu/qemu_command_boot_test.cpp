@@ -31,10 +31,9 @@
 #include "hypervisor/qemu/qmp_client.h"
 #include "hypervisor/qemu/qmp_connect.h"
 #include "hypervisor/qemu/qmp_event.h"
+#include "hypervisor/qemu/test_child_process.h"
 #include "model/domain/domain_xml.h"
 #include "os/clock.h"
-
-extern char** environ;
 
 namespace virtus::qemu {
 namespace {
@@ -48,62 +47,9 @@ bool requireQemu() {
   return r && std::string(r) == "1";
 }
 
-// A child process: killed and reaped (bounded) whatever happens to the test.
-class Child {
- public:
-  ~Child() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      reap(seconds(10));
-    }
-  }
-  bool start(const std::vector<std::string>& argv, const std::string& logPath) {
-    std::vector<std::string> args = argv;
-    std::vector<char*> cargv;
-    for (auto& a : args)
-      cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = -1;
-    int rc = ::posix_spawnp(&pid, args[0].c_str(), &actions, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0)
-      return false;
-    pid_ = pid;
-    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-    return pidfd_ >= 0;
-  }
-  pid_t pid() const { return pid_; }
-  // The wait status once the child exited within `wait`; nullopt otherwise.
-  std::optional<int> reap(milliseconds wait) {
-    if (pid_ <= 0)
-      return status_;
-    pollfd p{pidfd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0)
-      return std::nullopt;
-    int status = 0;
-    if (::waitpid(pid_, &status, 0) != pid_)
-      return std::nullopt;
-    ::close(pidfd_);
-    pid_ = -1;
-    status_ = status;
-    return status_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int pidfd_ = -1;
-  std::optional<int> status_;
-};
-
 // Runs a short command to its end (bounded); true when it exited with 0.
 bool run(const std::vector<std::string>& argv, const std::string& logPath, seconds bound) {
-  Child child;
+  TestChildProcess child;
   if (!child.start(argv, logPath))
     return false;
   auto status = child.reap(bound);
@@ -259,7 +205,7 @@ TEST(QemuCommandBoot, TheTestGuestBootsFromTheBuiltCommandLineAndSeesItsDisks) {
 
   os::SystemClock clock;
   Events events;
-  Child qemu;
+  TestChildProcess qemu;
   auto start = steady_clock::now();
   if (!qemu.start(cmd->argv, dir + "/qemu.log")) {
     if (requireQemu())

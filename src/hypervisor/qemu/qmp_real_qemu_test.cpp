@@ -23,9 +23,8 @@
 #include "hypervisor/qemu/qmp_client.h"
 #include "hypervisor/qemu/qmp_connect.h"
 #include "hypervisor/qemu/qmp_event.h"
+#include "hypervisor/qemu/test_child_process.h"
 #include "os/clock.h"
-
-extern char** environ;
 
 namespace virtus::qemu {
 namespace {
@@ -47,68 +46,17 @@ std::string findQemu() {
   return {};
 }
 
+std::vector<std::string> withBinary(const std::string& binary,
+                                    const std::vector<std::string>& args) {
+  std::vector<std::string> argv{binary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 long msSince(steady_clock::time_point start) {
   return static_cast<long>(
       std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - start).count());
 }
-
-// A QEMU child of the test: killed and reaped (bounded) whatever happens to the test.
-class QemuChild {
- public:
-  ~QemuChild() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      reap(seconds(10));
-    }
-  }
-
-  bool start(const std::string& binary, const std::vector<std::string>& args,
-             const std::string& logPath) {
-    std::vector<std::string> argv{binary};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv)
-      cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = -1;
-    int rc = ::posix_spawn(&pid, binary.c_str(), &actions, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0)
-      return false;
-    pid_ = pid;
-    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-    return pidfd_ >= 0;
-  }
-
-  pid_t pid() const { return pid_; }
-
-  // The exit status once the child exited within `wait`; nullopt otherwise.
-  std::optional<int> reap(milliseconds wait) {
-    if (pid_ <= 0)
-      return status_;
-    pollfd p{pidfd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0)
-      return std::nullopt;
-    int status = 0;
-    if (::waitpid(pid_, &status, 0) != pid_)
-      return std::nullopt;
-    ::close(pidfd_);
-    pid_ = -1;
-    status_ = status;
-    return status_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int pidfd_ = -1;
-  std::optional<int> status_;
-};
 
 struct EventLog {
   std::mutex mutex;
@@ -176,11 +124,11 @@ class RealQemuTest : public ::testing::Test {
 
 TEST_F(RealQemuTest, GreetsAnswersQueriesAndQuits) {
   std::string socket = dir_ + "/qmp.sock";
-  QemuChild child;
+  TestChildProcess child;
   EventLog events;
   auto start = steady_clock::now();
   auto deadline = start + seconds(20);
-  ASSERT_TRUE(child.start(qemu_, args(socket), dir_ + "/qemu.log"));
+  ASSERT_TRUE(child.start(withBinary(qemu_, args(socket)), dir_ + "/qemu.log"));
   auto fd = connectQmp(socket, clock_, deadline, child.pid());
   ASSERT_TRUE(fd) << fd.error().text() << "\n" << log();
   long connectedMs = msSince(start);
@@ -246,9 +194,9 @@ TEST_F(RealQemuTest, GreetsAnswersQueriesAndQuits) {
 
 TEST_F(RealQemuTest, AKilledQemuFailsTheWaitingCallAtOnce) {
   std::string socket = dir_ + "/qmp.sock";
-  QemuChild child;
+  TestChildProcess child;
   auto deadline = steady_clock::now() + seconds(20);
-  ASSERT_TRUE(child.start(qemu_, args(socket), dir_ + "/qemu.log"));
+  ASSERT_TRUE(child.start(withBinary(qemu_, args(socket)), dir_ + "/qemu.log"));
   auto fd = connectQmp(socket, clock_, deadline, child.pid());
   ASSERT_TRUE(fd) << fd.error().text() << "\n" << log();
   auto client = QmpClient::open(*fd, clock_, deadline);
@@ -272,11 +220,11 @@ TEST_F(RealQemuTest, AKilledQemuFailsTheWaitingCallAtOnce) {
 
 TEST_F(RealQemuTest, ConnectingFailsAtOnceWhenQemuExitsAtStartup) {
   std::string socket = dir_ + "/qmp.sock";
-  QemuChild child;
+  TestChildProcess child;
   auto start = steady_clock::now();
   std::vector<std::string> bad = args(socket);
   bad.push_back("-no-such-option");
-  ASSERT_TRUE(child.start(qemu_, bad, dir_ + "/qemu.log"));
+  ASSERT_TRUE(child.start(withBinary(qemu_, bad), dir_ + "/qemu.log"));
   auto fd = connectQmp(socket, clock_, start + seconds(30), child.pid());
   long tookMs = msSince(start);
   ASSERT_FALSE(fd) << "connected to a QEMU that should have refused its options";

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "common/hex.h"
 #include "model/domain/domain_xml_support.h"
 #include "model/xml/xml_reader.h"
 
@@ -22,16 +23,6 @@ std::string formatMac(const std::array<std::uint8_t, 6>& bytes) {
   std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", bytes[0], bytes[1], bytes[2],
                 bytes[3], bytes[4], bytes[5]);
   return buf;
-}
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 // libvirt accepts model names made of letters, digits and "_-,." (virDomainNetSetModelString).
@@ -72,8 +63,8 @@ std::optional<std::string> normaliseMac(std::string_view text) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     int digits = 0;
     unsigned value = 0;
-    while (pos < text.size() && digits < 2 && hexDigit(text[pos]) >= 0) {
-      value = value * 16 + static_cast<unsigned>(hexDigit(text[pos++]));
+    while (pos < text.size() && digits < 2 && hexDigitValue(text[pos]) >= 0) {
+      value = value * 16 + static_cast<unsigned>(hexDigitValue(text[pos++]));
       ++digits;
     }
     if (digits == 0)
@@ -118,7 +109,7 @@ Result<NetDef> parseNetXml(pugi::xml_node node) {
     auto parsed = normaliseMac(*text);
     if (!parsed)
       return domainError(ErrorCode::XmlError, "unable to parse mac address '" + *text + "'");
-    if (hexDigit((*parsed)[1]) & 1)
+    if (hexDigitValue((*parsed)[1]) & 1)
       return domainError(ErrorCode::XmlError,
                          "expected unicast mac address, found multicast '" + *text + "'");
     net.mac = *parsed;
