@@ -2,7 +2,6 @@
 
 #include <sys/socket.h>
 
-#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -28,6 +27,12 @@ namespace {
 using Socket = asio::local::stream_protocol::socket;
 using Acceptor = asio::local::stream_protocol::acceptor;
 using Clock = std::chrono::steady_clock;
+
+// A connection's read buffer starts small (most calls are a few hundred bytes), doubles
+// while reads fill it (streams, big definitions) up to the maximum, and drops back to the
+// minimum once reads are small again between frames: an idle connection holds 4 KiB, not 64.
+constexpr std::size_t kReadBufferMin = 4096;
+constexpr std::size_t kReadBufferMax = 65536;
 
 std::string errorFrame(const MessageHeader& call, const Error& error) {
   MessageHeader reply = call;
@@ -127,6 +132,7 @@ class ServerConnection final : public ClientChannel,
  private:
   void readMore();
   void onRead(std::size_t n);
+  void resizeReadBuffer(std::size_t n);
   void handleFrame(std::string body);
   void handleCall(const MessageHeader& header, std::string_view payload);
   void callFinished();
@@ -139,7 +145,9 @@ class ServerConnection final : public ClientChannel,
   const bool readOnly_;
   std::shared_ptr<Session> session_;
   FrameDecoder decoder_;
-  std::array<char, 65536> readBuffer_;
+  bool bigFrameSeen_ = false;           // the decoder's buffer grew past kReadBufferMax
+  std::unique_ptr<char[]> readBuffer_;  // allocated at the first read
+  std::size_t readBufferSize_ = 0;
 
   std::mutex outMutex_;
   std::condition_variable drained_;  // signalled when a write completes or on close
@@ -184,7 +192,11 @@ void ServerConnection::readMore() {
   if (reading_ || paused_ || !socket_.is_open())
     return;
   reading_ = true;
-  socket_.async_read_some(asio::buffer(readBuffer_),
+  if (!readBuffer_) {
+    readBuffer_.reset(new char[kReadBufferMin]);
+    readBufferSize_ = kReadBufferMin;
+  }
+  socket_.async_read_some(asio::buffer(readBuffer_.get(), readBufferSize_),
                           [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
                             self->reading_ = false;
                             if (ec) {
@@ -198,8 +210,10 @@ void ServerConnection::readMore() {
 void ServerConnection::onRead(std::size_t n) {
   lastReceived_ = Clock::now();
   unansweredPings_ = 0;
-  decoder_.feed(std::string_view(readBuffer_.data(), n));
+  decoder_.feed(std::string_view(readBuffer_.get(), n));
   while (auto frame = decoder_.next()) {
+    if (frame->size() > kReadBufferMax)
+      bigFrameSeen_ = true;
     handleFrame(std::move(*frame));
     if (!socket_.is_open())
       return;
@@ -209,7 +223,25 @@ void ServerConnection::onRead(std::size_t n) {
     shutdown();
     return;
   }
+  resizeReadBuffer(n);
   readMore();
+}
+
+// Called between reads (the buffer's bytes are already in the decoder).
+void ServerConnection::resizeReadBuffer(std::size_t n) {
+  if (n == readBufferSize_ && readBufferSize_ < kReadBufferMax) {
+    readBufferSize_ *= 2;
+    readBuffer_.reset(new char[readBufferSize_]);
+  } else if (n < kReadBufferMin && readBufferSize_ > kReadBufferMin && decoder_.pending() == 0) {
+    readBufferSize_ = kReadBufferMin;
+    readBuffer_.reset(new char[readBufferSize_]);
+  }
+  // The decoder keeps the capacity of the biggest frame it assembled (up to 32 MiB); a fresh
+  // one gives it back once nothing is pending.
+  if (bigFrameSeen_ && decoder_.pending() == 0) {
+    decoder_ = FrameDecoder();
+    bigFrameSeen_ = false;
+  }
 }
 
 void ServerConnection::handleFrame(std::string body) {
@@ -292,7 +324,10 @@ void ServerConnection::send(std::string frame) {
   std::unique_lock lock(outMutex_);
   if (closed_)
     return;
-  outQueue_ += frame;
+  if (outQueue_.empty())
+    outQueue_ = std::move(frame);  // no copy, and no capacity kept from an earlier frame
+  else
+    outQueue_ += frame;
   if (writeActive_)
     return;
   writeActive_ = true;
@@ -331,7 +366,10 @@ void ServerConnection::onWritten(const std::error_code& ec) {
     return;
   }
   std::unique_lock lock(outMutex_);
-  writing_.clear();
+  if (writing_.capacity() > kReadBufferMax)
+    std::string().swap(writing_);  // give a big reply's memory back
+  else
+    writing_.clear();
   drained_.notify_all();
   flushLocked(lock);
 }

@@ -113,7 +113,7 @@ std::vector<Error> PoolManager::loadState(bool autostart) {
     }
     if (byName) {
       if (!(byName->def == config.def))
-        byName->newDef = std::move(config.def);
+        byName->newDef = std::make_unique<model::PoolDef>(std::move(config.def));
       byName->persistent = true;
       byName->autostart = config.autostart;
       continue;
@@ -240,7 +240,7 @@ Result<PoolHandle> PoolManager::definePool(std::string_view xml, unsigned flags)
     pools_.push_back(pool);
   } else if (pool->active || pool->exclusiveJob) {
     // Running (or being started): the new definition applies at the next start.
-    pool->newDef = def;
+    pool->newDef = std::make_unique<model::PoolDef>(def);
     pool->persistent = true;
   } else {
     pool->def = def;
@@ -270,7 +270,7 @@ Result<PoolHandle> PoolManager::createPool(std::string_view xml, unsigned flags)
                             "pool is already active as " + quoted(byUuid->def.name));
       }
       // A defined pool started from new XML: its config comes back when it stops.
-      byUuid->newDef = byUuid->def;
+      byUuid->newDef = std::make_unique<model::PoolDef>(byUuid->def);
       byUuid->def = def;
       pool = byUuid;
     } else {

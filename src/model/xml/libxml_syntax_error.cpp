@@ -1,10 +1,9 @@
 #include "model/xml/libxml_syntax_error.h"
 
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
-
 #include <climits>
 #include <memory>
+
+#include "model/xml/libxml_library.h"
 
 namespace virtus::model {
 namespace {
@@ -65,25 +64,28 @@ void onError(void* data, const char*, ...) {
 void ignoreWarning(void*, const char*, ...) {}
 
 struct ContextFree {
-  void operator()(xmlParserCtxtPtr p) const { xmlFreeParserCtxt(p); }
+  decltype(&::xmlFreeParserCtxt) free;
+  void operator()(xmlParserCtxtPtr p) const { free(p); }
 };
 struct DocFree {
-  void operator()(xmlDocPtr p) const { xmlFreeDoc(p); }
+  decltype(&::xmlFreeDoc) free;
+  void operator()(xmlDocPtr p) const { free(p); }
 };
 
 }  // namespace
 
 std::optional<std::string> libxmlSyntaxError(std::string_view xml, std::string_view docName) {
-  static const bool initialised = [] {
-    xmlInitParser();
-    return true;
-  }();
-  (void)initialised;
+  // Without libxml2 the caller words the error itself (from pugixml's description).
+  auto loaded = libxml();
+  if (!loaded)
+    return std::nullopt;
+  const LibxmlLibrary& lib = **loaded;
   // libvirt hands libxml2 a C string.
   xml = xml.substr(0, xml.find('\0'));
   if (xml.size() > static_cast<std::size_t>(INT_MAX))
     return std::nullopt;
-  std::unique_ptr<xmlParserCtxt, ContextFree> ctxt(xmlNewParserCtxt());
+  std::unique_ptr<xmlParserCtxt, ContextFree> ctxt(lib.xmlNewParserCtxt(),
+                                                   ContextFree{lib.xmlFreeParserCtxt});
   if (!ctxt || ctxt->sax == nullptr)
     return std::nullopt;
   Capture capture;
@@ -92,8 +94,9 @@ std::optional<std::string> libxmlSyntaxError(std::string_view xml, std::string_v
   ctxt->sax->warning = ignoreWarning;
   const std::string url(docName);
   std::unique_ptr<xmlDoc, DocFree> doc(
-      xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), url.c_str(), nullptr,
-                        XML_PARSE_NONET | XML_PARSE_NOWARNING));
+      lib.xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), url.c_str(),
+                            nullptr, XML_PARSE_NONET | XML_PARSE_NOWARNING),
+      DocFree{lib.xmlFreeDoc});
   if (!capture.reported)
     return std::nullopt;
   return capture.text;

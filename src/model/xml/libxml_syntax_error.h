@@ -15,7 +15,8 @@ namespace virtus::model {
 //   "  <name>broken</nam>\n"
 //   "--------------------^"
 // The context line is "(null)" when the error lies at the end of a line or of the input.
-// nullopt when libxml2 reports no fatal error.
+// nullopt when libxml2 reports no fatal error, or when libxml2 cannot be loaded (it is
+// loaded on the first call, see libxml_library.h): the caller then words the error itself.
 std::optional<std::string> libxmlSyntaxError(std::string_view xml, std::string_view docName);
 
 }  // namespace virtus::model

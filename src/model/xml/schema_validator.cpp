@@ -1,14 +1,12 @@
 #include "model/xml/schema_validator.h"
 
-#include <libxml/parser.h>
-#include <libxml/relaxng.h>
-#include <libxml/xmlerror.h>
-
 #include <cstdarg>
 #include <cstdio>
 #include <limits>
 #include <mutex>
 #include <vector>
+
+#include "model/xml/libxml_library.h"
 
 namespace virtus::model {
 namespace {
@@ -33,51 +31,49 @@ void collectMessage(void* sink, const char* format, ...) {
 // libvirt ignores the validators' warnings; so does Virtus.
 void ignoreMessage(void*, const char*, ...) {}
 
-// xmlInitParser must run once before threads use libxml2; a function-local constant makes
-// C++ run it exactly once, whichever thread comes first.
-void initLibxml() {
-  static const bool initialised = [] {
-    xmlInitParser();
-    return true;
-  }();
-  (void)initialised;
-}
-
 // While a schema compiles, libxml2 reports the files it cannot read or parse (the schema
 // and those it includes) through its generic error handler, which prints to stderr by
 // default. The handler is per thread in libxml2 (the main thread's being the global one,
 // used by no other thread); this guard points it at a string for one call and restores it.
 class GenericErrorCapture {
  public:
-  GenericErrorCapture() : oldHandler_(xmlGenericError), oldContext_(xmlGenericErrorContext) {
-    xmlSetGenericErrorFunc(&messages_, collectMessage);
+  explicit GenericErrorCapture(const LibxmlLibrary& lib)
+      : lib_(lib), oldHandler_(*lib.genericError()), oldContext_(*lib.genericErrorContext()) {
+    lib_.xmlSetGenericErrorFunc(&messages_, collectMessage);
   }
-  ~GenericErrorCapture() { xmlSetGenericErrorFunc(oldContext_, oldHandler_); }
+  ~GenericErrorCapture() { lib_.xmlSetGenericErrorFunc(oldContext_, oldHandler_); }
   GenericErrorCapture(const GenericErrorCapture&) = delete;
   GenericErrorCapture& operator=(const GenericErrorCapture&) = delete;
 
   const std::string& messages() const { return messages_; }
 
  private:
+  const LibxmlLibrary& lib_;
   xmlGenericErrorFunc oldHandler_;
   void* oldContext_;
   std::string messages_;
 };
 
+// Deleters calling the loaded library's functions.
 struct ParserContextFree {
-  void operator()(xmlRelaxNGParserCtxtPtr p) const { xmlRelaxNGFreeParserCtxt(p); }
+  decltype(&::xmlRelaxNGFreeParserCtxt) free;
+  void operator()(xmlRelaxNGParserCtxtPtr p) const { free(p); }
 };
 struct SchemaFree {
-  void operator()(xmlRelaxNGPtr p) const { xmlRelaxNGFree(p); }
+  decltype(&::xmlRelaxNGFree) free;
+  void operator()(xmlRelaxNGPtr p) const { free(p); }
 };
 struct ValidContextFree {
-  void operator()(xmlRelaxNGValidCtxtPtr p) const { xmlRelaxNGFreeValidCtxt(p); }
+  decltype(&::xmlRelaxNGFreeValidCtxt) free;
+  void operator()(xmlRelaxNGValidCtxtPtr p) const { free(p); }
 };
 struct DocParserFree {
-  void operator()(xmlParserCtxtPtr p) const { xmlFreeParserCtxt(p); }
+  decltype(&::xmlFreeParserCtxt) free;
+  void operator()(xmlParserCtxtPtr p) const { free(p); }
 };
 struct DocFree {
-  void operator()(xmlDocPtr p) const { xmlFreeDoc(p); }
+  decltype(&::xmlFreeDoc) free;
+  void operator()(xmlDocPtr p) const { free(p); }
 };
 
 std::string trimNewlines(std::string text) {
@@ -89,6 +85,9 @@ std::string trimNewlines(std::string text) {
 }  // namespace
 
 struct SchemaValidator::Impl {
+  explicit Impl(const LibxmlLibrary& l) : lib(l), schema(nullptr, SchemaFree{l.xmlRelaxNGFree}) {}
+
+  const LibxmlLibrary& lib;  // the process's libxml2, loaded for good
   std::string path;
   std::unique_ptr<xmlRelaxNG, SchemaFree> schema;
   std::mutex mutex;  // serializes validations against `schema`
@@ -105,24 +104,25 @@ const std::string& SchemaValidator::schemaPath() const {
 
 Result<SchemaValidator> SchemaValidator::load(std::string_view schemaName,
                                               std::string_view schemaDir) {
-  initLibxml();
-  auto impl = std::make_unique<Impl>();
+  TRY_ASSIGN(const LibxmlLibrary* lib, libxml());
+  auto impl = std::make_unique<Impl>(*lib);
   impl->path = std::string(schemaDir);
   if (!impl->path.empty() && impl->path.back() != '/')
     impl->path += '/';
   impl->path += schemaName;
 
   std::unique_ptr<xmlRelaxNGParserCtxt, ParserContextFree> parser(
-      xmlRelaxNGNewParserCtxt(impl->path.c_str()));
+      lib->xmlRelaxNGNewParserCtxt(impl->path.c_str()),
+      ParserContextFree{lib->xmlRelaxNGFreeParserCtxt});
   if (!parser) {
     return makeError(ErrorCode::InternalError, ErrorDomain::Xml,
                      "Unable to create RNG parser for " + impl->path);
   }
   std::string messages;
-  xmlRelaxNGSetParserErrors(parser.get(), collectMessage, ignoreMessage, &messages);
+  lib->xmlRelaxNGSetParserErrors(parser.get(), collectMessage, ignoreMessage, &messages);
   {
-    GenericErrorCapture capture;
-    impl->schema.reset(xmlRelaxNGParse(parser.get()));
+    GenericErrorCapture capture(*lib);
+    impl->schema.reset(lib->xmlRelaxNGParse(parser.get()));
     // The RelaxNG parser's own messages say what failed ("could not load PATH"); the
     // generic ones (I/O warnings, XML syntax errors in a schema file) explain it when
     // they are all there is.
@@ -145,15 +145,18 @@ Result<void> SchemaValidator::validate(std::string_view xml) const {
     return makeError(ErrorCode::XmlDetail, ErrorDomain::Xml,
                      "the document to validate against " + impl_->path + " is too large");
   }
-  std::unique_ptr<xmlParserCtxt, DocParserFree> docParser(xmlNewParserCtxt());
+  const LibxmlLibrary& lib = impl_->lib;
+  std::unique_ptr<xmlParserCtxt, DocParserFree> docParser(lib.xmlNewParserCtxt(),
+                                                          DocParserFree{lib.xmlFreeParserCtxt});
   if (!docParser) {
     return makeError(ErrorCode::NoMemory, ErrorDomain::Xml, "cannot allocate an XML parser");
   }
   std::unique_ptr<xmlDoc, DocFree> doc(
-      xmlCtxtReadMemory(docParser.get(), xml.data(), static_cast<int>(xml.size()), nullptr, nullptr,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+      lib.xmlCtxtReadMemory(docParser.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
+                            nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+      DocFree{lib.xmlFreeDoc});
   if (!doc) {
-    const xmlError* last = xmlCtxtGetLastError(docParser.get());
+    const xmlError* last = lib.xmlCtxtGetLastError(docParser.get());
     std::string reason = last && last->message ? trimNewlines(last->message) : "malformed XML";
     return makeError(
         ErrorCode::XmlDetail, ErrorDomain::Xml,
@@ -165,13 +168,14 @@ Result<void> SchemaValidator::validate(std::string_view xml) const {
   {
     std::lock_guard guard(impl_->mutex);
     std::unique_ptr<xmlRelaxNGValidCtxt, ValidContextFree> context(
-        xmlRelaxNGNewValidCtxt(impl_->schema.get()));
+        lib.xmlRelaxNGNewValidCtxt(impl_->schema.get()),
+        ValidContextFree{lib.xmlRelaxNGFreeValidCtxt});
     if (!context) {
       return makeError(ErrorCode::InternalError, ErrorDomain::Xml,
                        "Unable to create RNG validation context " + impl_->path);
     }
-    xmlRelaxNGSetValidErrors(context.get(), collectMessage, ignoreMessage, &messages);
-    rc = xmlRelaxNGValidateDoc(context.get(), doc.get());
+    lib.xmlRelaxNGSetValidErrors(context.get(), collectMessage, ignoreMessage, &messages);
+    rc = lib.xmlRelaxNGValidateDoc(context.get(), doc.get());
   }
   if (rc != 0) {
     return makeError(ErrorCode::XmlInvalidSchema, ErrorDomain::Xml,

@@ -26,6 +26,8 @@ class SchemaValidator {
  public:
   // Compiles `schemaDir`/`schemaName`. A schema that is missing or cannot be compiled is
   // VIR_ERR_INTERNAL_ERROR in the XML domain, "Unable to parse RNG PATH: REASON", as libvirt.
+  // libxml2 is loaded on the first call (libxml_library.h); when it cannot be, that is
+  // VIR_ERR_INTERNAL_ERROR too: "Failed to load library 'libxml2.so.2': REASON".
   static Result<SchemaValidator> load(std::string_view schemaName,
                                       std::string_view schemaDir = kLibvirtSchemaDir);
 
