@@ -3,6 +3,7 @@
 #pragma once
 
 #include "daemon/dispatch_session.h"
+#include "driver/domain_driver.h"
 #include "driver/secret_driver.h"
 #include "driver/storage_driver.h"
 #include "rpc/protocol/remote_types.h"
@@ -26,6 +27,12 @@ inline rpc::remote::Vol toWire(const driver::VolHandle& v) {
 }
 inline driver::VolHandle fromWire(const rpc::remote::Vol& v) {
   return {v.pool, v.name, v.key};
+}
+inline rpc::remote::Domain toWire(const driver::DomainHandle& d) {
+  return {d.name, d.uuid, d.id};
+}
+inline driver::DomainHandle fromWire(const rpc::remote::Domain& d) {
+  return {d.name, d.uuid, d.id};
 }
 inline rpc::remote::Secret toWire(const driver::SecretHandle& s) {
   return {s.uuid, static_cast<std::int32_t>(s.usageType), s.usageId};

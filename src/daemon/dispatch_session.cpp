@@ -111,6 +111,7 @@ Result<void> RemoteSession::open(std::optional<std::string> name, std::uint32_t)
                      "no connection driver available for " + uri);
   }
   uri_ = uri.substr(0, uri.find('?'));
+  domains_ = uri_ == "test:///default" ? services_.testDomains : services_.qemuDomains;
   open_ = true;
   return {};
 }

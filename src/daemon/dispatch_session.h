@@ -13,6 +13,7 @@
 #include <string>
 
 #include "driver/connection.h"
+#include "driver/domain_driver.h"
 #include "rpc/dispatcher.h"
 #include "rpc/procedure_table.h"
 
@@ -25,13 +26,18 @@ class RemoteSession;
 
 using HandlerTable = rpc::ProcedureTable<RemoteSession>;
 
-// What every session shares: the driver, the host facts, the event bus, the handlers.
+// What every session shares: the drivers, the host facts, the event bus, the handlers.
 struct DispatchServices {
   driver::Connection& connection;
   std::shared_ptr<HostInfo> host;
   PoolEventBus& poolEvents;
   const HandlerTable& handlers;
   std::string defaultUri;
+  // Domains by the URI a client opened: test:///default's in-memory driver (one for the
+  // whole daemon) and the QEMU driver for qemu:/// (null while there is none: the domain
+  // lists are empty and the other domain procedures are not supported).
+  driver::DomainDriver* testDomains = nullptr;
+  driver::DomainDriver* qemuDomains = nullptr;
 };
 
 class RemoteSession final : public rpc::Session,
@@ -50,6 +56,8 @@ class RemoteSession final : public rpc::Session,
   DispatchServices& services() { return services_; }
   driver::StorageDriver& storage() { return services_.connection.storage(); }
   driver::SecretDriver& secrets() { return services_.connection.secrets(); }
+  // The domain driver of the URI this client opened; null when that URI has none.
+  driver::DomainDriver* domains() const { return domains_; }
   rpc::ClientChannel& channel() { return *channel_; }
   // The header of the call being handled on this thread (streams use its serial).
   const rpc::MessageHeader& currentCall() const;
@@ -74,6 +82,7 @@ class RemoteSession final : public rpc::Session,
   std::shared_ptr<rpc::ClientChannel> channel_;
   std::atomic<bool> open_{false};
   std::atomic<bool> keepalive_{false};
+  std::atomic<driver::DomainDriver*> domains_{nullptr};
   mutable std::mutex mutex_;
   std::string uri_;
   std::map<std::uint32_t, std::shared_ptr<DispatchStream>> streams_;

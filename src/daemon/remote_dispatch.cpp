@@ -3,6 +3,7 @@
 #include "daemon/dispatch_handlers.h"
 #include "daemon/dispatch_host_info.h"
 #include "daemon/dispatch_pool_events.h"
+#include "hypervisor/test/test_domain_driver.h"
 #include "rpc/protocol/remote_procedures.h"
 
 namespace virtus::daemon {
@@ -12,8 +13,16 @@ namespace {
 class RemoteDispatcher final : public rpc::Dispatcher {
  public:
   RemoteDispatcher(driver::Connection& connection, DispatchOptions options)
-      : services_{connection, options.host ? options.host : makeLinuxHostInfo(), events_, handlers_,
-                  options.defaultUri} {
+      : testDomains_(options.testDomains ? std::move(options.testDomains)
+                                         : testdrv::makeDefaultTestDomainDriver()),
+        qemuDomains_(std::move(options.qemuDomains)),
+        services_{connection,
+                  options.host ? options.host : makeLinuxHostInfo(),
+                  events_,
+                  handlers_,
+                  options.defaultUri,
+                  testDomains_.get(),
+                  qemuDomains_.get()} {
     registerConnectHandlers(handlers_);
     registerStorageHandlers(handlers_);
     registerStreamHandlers(handlers_);
@@ -46,6 +55,8 @@ class RemoteDispatcher final : public rpc::Dispatcher {
  private:
   PoolEventBus events_;
   HandlerTable handlers_;
+  std::shared_ptr<driver::DomainDriver> testDomains_;
+  std::shared_ptr<driver::DomainDriver> qemuDomains_;
   DispatchServices services_;
 };
 

@@ -1,11 +1,12 @@
 // The REMOTE program served over a driver::Connection: what virtusd plugs into its
-// rpc::Server so that libvirt's clients manage Virtus's pools, volumes and secrets.
+// rpc::Server so that libvirt's clients manage Virtus's pools, volumes, secrets and domains.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "driver/connection.h"
+#include "driver/domain_driver.h"
 #include "rpc/dispatcher.h"
 
 namespace virtus::daemon {
@@ -18,6 +19,11 @@ struct DispatchOptions {
   std::string defaultUri = "qemu:///session";
   // Host facts for the connection procedures; null means the real host.
   std::shared_ptr<HostInfo> host;
+  // The domains of test:///default, shared by every client of the daemon; null means a
+  // fresh in-memory driver holding libvirt's default guest 'test'.
+  std::shared_ptr<driver::DomainDriver> testDomains;
+  // The domains of qemu:///system and qemu:///session; null until the QEMU driver exists.
+  std::shared_ptr<driver::DomainDriver> qemuDomains;
 };
 
 std::unique_ptr<rpc::Dispatcher> makeRemoteDispatcher(driver::Connection& connection,

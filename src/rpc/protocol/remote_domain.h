@@ -24,8 +24,9 @@ struct DomainGetStateRet {  // { int state; int reason; }
   VIRTUS_XDR(state, reason)
 };
 
-struct DomainXmlFlagsArgs {  // { remote_nonnull_domain dom; remote_nonnull_string xml; unsigned
-                             // flags; }
+// { remote_nonnull_domain dom; remote_nonnull_string xml; unsigned flags; }, and the same
+// shape with a disk's path instead of XML (DOMAIN_GET_BLOCK_INFO).
+struct DomainXmlFlagsArgs {
   Domain dom;
   std::string xml;
   std::uint32_t flags = 0;

@@ -114,9 +114,11 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(157, ConnectGetLibVersion, Void, HyperValue, kReadOnlyOk, "virConnectGetLibVersion")            \
   X(160, DomainAttachDeviceFlags, DomainXmlFlagsArgs, Void, kSlow, "virDomainAttachDeviceFlags")    \
   X(161, DomainDetachDeviceFlags, DomainXmlFlagsArgs, Void, kSlow, "virDomainDetachDeviceFlags")    \
+  X(174, DomainUpdateDeviceFlags, DomainXmlFlagsArgs, Void, kSlow, "virDomainUpdateDeviceFlags")    \
   X(165, StorageVolWipe, HandleFlags<Vol>, Void, kSlow, "virStorageVolWipe")                        \
   X(183, DomainHasManagedSaveImage, HandleFlags<Domain>, IntValue, kReadOnlyOk, "virDomainHasManagedSaveImage") \
   X(187, DomainSnapshotNum, HandleFlags<Domain>, IntValue, kReadOnlyOk, "virDomainSnapshotNum")     \
+  X(194, DomainGetBlockInfo, DomainXmlFlagsArgs, DomainGetBlockInfoRet, kReadOnlyOk, "virDomainGetBlockInfo") \
   X(196, DomainCreateWithFlags, HandleFlags<Domain>, HandleValue<Domain>, kSlow, "virDomainCreateWithFlags") \
   X(202, DomainIsUpdated, HandleValue<Domain>, IntValue, kReadOnlyOk, "virDomainIsUpdated")         \
   X(208, StorageVolUpload, VolTransferArgs, Void, kSlow | kUpload, "virStorageVolUpload")           \
