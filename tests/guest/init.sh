@@ -103,20 +103,23 @@ for dev in $(disks); do
   report "$dev"
   seen="$seen$dev "
 done
-echo "VIRTUS-DONE"
-
 if [ "$WAIT" -eq 0 ]; then
+  echo "VIRTUS-DONE"
   poweroff_now done
 fi
 
 # The ACPI power button (QMP system_powerdown) reaches us as an input event: busybox has
 # no handler for it here, so a reader on its event device powers off on the first event.
+# The device is opened here, before VIRTUS-DONE, so that a press right after it is queued.
 for input in /sys/class/input/event*; do
   if [ "$(cat "$input/device/name" 2>/dev/null)" = "Power Button" ]; then
     ev=/dev/input/${input##*/}
-    (dd if="$ev" of=/dev/null bs=24 count=1 2>/dev/null && poweroff_now button) &
+    exec 3<"$ev"
+    (dd of=/dev/null bs=24 count=1 <&3 2>/dev/null && poweroff_now button) &
+    exec 3<&-
   fi
 done
+echo "VIRTUS-DONE"
 
 # Keep reporting disks as they come (hotplug) and go (unplug) for WAIT seconds.
 ticks=0

@@ -1,0 +1,366 @@
+#include "hypervisor/qemu/qemu_driver.h"
+
+#include <algorithm>
+
+#include "hypervisor/qemu/qemu_driver_support.h"
+#include "model/domain/domain_validate.h"
+#include "model/domain/domain_xml.h"
+
+namespace virtus::qemu {
+
+using driver::DomainHandle;
+using driver::DomainState;
+
+namespace {
+
+namespace ld = driver::list_domains;
+
+unsigned allListFlags() {
+  return ld::kActive | ld::kInactive | ld::kPersistent | ld::kTransient | ld::kRunning |
+         ld::kPaused | ld::kShutoff | ld::kOther | ld::kManagedSave | ld::kNoManagedSave |
+         ld::kAutostart | ld::kNoAutostart | ld::kHasSnapshot | ld::kNoSnapshot |
+         ld::kHasCheckpoint | ld::kNoCheckpoint;
+}
+
+// A two-flag group: passes when neither flag is set, or when a set one agrees with `cond`.
+bool passesPair(unsigned flags, unsigned yes, unsigned no, bool cond) {
+  if (!(flags & (yes | no)))
+    return true;
+  return ((flags & yes) && cond) || ((flags & no) && !cond);
+}
+
+bool passesState(unsigned flags, DomainState state) {
+  if (!(flags & (ld::kRunning | ld::kPaused | ld::kShutoff | ld::kOther)))
+    return true;
+  switch (state) {
+    case DomainState::Running:
+      return flags & ld::kRunning;
+    case DomainState::Paused:
+      return flags & ld::kPaused;
+    case DomainState::Shutoff:
+      return flags & ld::kShutoff;
+    default:
+      return flags & ld::kOther;
+  }
+}
+
+// No managed save, snapshot or checkpoint exists: the "has" flags select nothing.
+bool matchesListFlags(const QemuDomainObject& dom, unsigned flags) {
+  return passesPair(flags, ld::kActive, ld::kInactive, dom.isActive()) &&
+         passesPair(flags, ld::kPersistent, ld::kTransient, dom.persistent) &&
+         passesState(flags, dom.state) &&
+         passesPair(flags, ld::kManagedSave, ld::kNoManagedSave, false) &&
+         passesPair(flags, ld::kAutostart, ld::kNoAutostart, dom.autostart) &&
+         passesPair(flags, ld::kHasSnapshot, ld::kNoSnapshot, false) &&
+         passesPair(flags, ld::kHasCheckpoint, ld::kNoCheckpoint, false);
+}
+
+Result<model::DomainDef> parseAndValidate(std::string_view xml) {
+  TRY_ASSIGN(model::DomainDef def, model::parseDomainXml(xml));
+  TRY(model::validateDomain(def));
+  if (!def.uuid)
+    def.uuid = Uuid::generate();
+  return def;
+}
+
+Error noSupport(const char* api) {
+  return qemuError(ErrorCode::NoSupport, api);
+}
+
+}  // namespace
+
+QemuDomainDriver::QemuDomainDriver(os::FileSystem& fs, const os::Clock& clock,
+                                   QemuDriverConfig config)
+    : fs_(fs), clock_(clock), config_(std::move(config)), store_(fs, config_.paths) {
+  LoadedQemuDomains loaded = store_.loadAll();
+  problems_ = std::move(loaded.problems);
+  for (auto& loadedConfig : loaded.configs) {
+    auto obj = std::make_shared<QemuDomainObject>();
+    obj->def = std::move(loadedConfig.def);
+    obj->persistent = true;
+    obj->autostart = loadedConfig.autostart;
+    objects_.push_back(std::move(obj));
+  }
+  reconnectAll(std::move(loaded.states));
+}
+
+QemuDomainDriver::~QemuDomainDriver() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& obj : objects_) {
+      if (!obj->run)
+        continue;
+      {
+        std::lock_guard events(obj->run->eventMutex);
+        obj->run->stopWatching = true;
+      }
+      obj->run->wake();
+      if (obj->run->watcher.joinable())
+        threads.push_back(std::move(obj->run->watcher));
+    }
+    for (auto& t : retired_)
+      threads.push_back(std::move(t));
+    retired_.clear();
+  }
+  for (auto& t : threads)
+    if (t.joinable())
+      t.join();
+  std::lock_guard lock(mutex_);
+  for (auto& t : retired_)
+    if (t.joinable())
+      t.join();
+}
+
+std::string QemuDomainDriver::consoleLogPath(const std::string& name) const {
+  return store_.logDir() + "/" + name + ".console.log";
+}
+
+QemuDomainDriver::ObjectPtr QemuDomainDriver::findByName(std::string_view name) {
+  for (auto& obj : objects_)
+    if (obj->def.name == name)
+      return obj;
+  return nullptr;
+}
+
+QemuDomainDriver::ObjectPtr QemuDomainDriver::findByUuid(const Uuid& uuid) {
+  for (auto& obj : objects_)
+    if (obj->def.uuid == uuid)
+      return obj;
+  return nullptr;
+}
+
+Result<QemuDomainDriver::ObjectPtr> QemuDomainDriver::objectOf(const DomainHandle& dom) {
+  if (ObjectPtr obj = findByUuid(dom.uuid))
+    return obj;
+  return qemuError(ErrorCode::NoDomain,
+                   "no domain with matching uuid '" + dom.uuid.str() + "' (" + dom.name + ")");
+}
+
+Result<QemuDomainDriver::ObjectPtr> QemuDomainDriver::checkDuplicate(const model::DomainDef& def) {
+  const Uuid uuid = def.uuid.value_or(Uuid());
+  if (ObjectPtr obj = findByUuid(uuid)) {
+    if (obj->def.name != def.name)
+      return makeError(ErrorCode::OperationFailed, ErrorDomain::Domain,
+                       "domain '" + obj->def.name + "' is already defined with uuid " + uuid.str());
+    return obj;
+  }
+  if (ObjectPtr obj = findByName(def.name))
+    return makeError(ErrorCode::OperationFailed, ErrorDomain::Domain,
+                     "domain '" + def.name + "' already exists with uuid " +
+                         obj->def.uuid.value_or(Uuid()).str());
+  return ObjectPtr();
+}
+
+void QemuDomainDriver::remove(const QemuDomainObject& obj) {
+  std::erase_if(objects_, [&](const auto& o) { return o.get() == &obj; });
+}
+
+Result<void> QemuDomainDriver::beginJob(Lock& lock, QemuDomainObject& obj) {
+  if (!changed_.wait_for(lock, config_.jobTimeout, [&] { return !obj.job; }))
+    return qemuError(ErrorCode::OperationTimeout, "cannot acquire state change lock");
+  obj.job = true;
+  return ok();
+}
+
+void QemuDomainDriver::endJob(QemuDomainObject& obj) {
+  obj.job = false;
+  changed_.notify_all();
+}
+
+Result<std::vector<DomainHandle>> QemuDomainDriver::listAllDomains(unsigned flags) {
+  TRY(checkFlags(flags, allListFlags(), "qemuConnectListAllDomains"));
+  std::lock_guard lock(mutex_);
+  std::vector<DomainHandle> out;
+  for (const auto& obj : objects_)
+    if (matchesListFlags(*obj, flags))
+      out.push_back(handleOf(*obj));
+  return out;
+}
+
+Result<DomainHandle> QemuDomainDriver::lookupDomainByName(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  if (ObjectPtr obj = findByName(name))
+    return handleOf(*obj);
+  return qemuError(ErrorCode::NoDomain, "no domain with matching name '" + std::string(name) + "'");
+}
+
+Result<DomainHandle> QemuDomainDriver::lookupDomainByUuid(const Uuid& uuid) {
+  std::lock_guard lock(mutex_);
+  if (ObjectPtr obj = findByUuid(uuid))
+    return handleOf(*obj);
+  return qemuError(ErrorCode::NoDomain, "no domain with matching uuid '" + uuid.str() + "'");
+}
+
+Result<DomainHandle> QemuDomainDriver::lookupDomainById(int id) {
+  std::lock_guard lock(mutex_);
+  for (const auto& obj : objects_)
+    if (obj->isActive() && obj->id == id)
+      return handleOf(*obj);
+  return qemuError(ErrorCode::NoDomain, "no domain with matching id " + std::to_string(id));
+}
+
+Result<DomainHandle> QemuDomainDriver::defineDomain(std::string_view xml, unsigned flags) {
+  TRY(checkFlags(flags, driver::define_domain::kValidate, "qemuDomainDefineXMLFlags"));
+  TRY_ASSIGN(model::DomainDef def, parseAndValidate(xml));
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, checkDuplicate(def));
+  TRY(store_.saveConfig(def));
+  if (!obj) {
+    obj = std::make_shared<QemuDomainObject>();
+    obj->def = std::move(def);
+    objects_.push_back(obj);
+  } else if (obj->isActive()) {
+    obj->nextDef = std::move(def);  // the running domain keeps its live definition
+  } else {
+    obj->def = std::move(def);
+  }
+  obj->persistent = true;
+  return handleOf(*obj);
+}
+
+Result<void> QemuDomainDriver::undefineDomain(const DomainHandle& dom, unsigned flags) {
+  namespace ud = driver::undefine_domain;
+  TRY(checkFlags(flags, ud::kManagedSave | ud::kSnapshotsMetadata | ud::kCheckpointsMetadata,
+                 "qemuDomainUndefineFlags"));
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  if (!obj->persistent)
+    return qemuError(ErrorCode::OperationInvalid, "cannot undefine transient domain");
+  TRY(store_.setAutostart(obj->def.name, false));
+  TRY(store_.deleteConfig(obj->def.name));
+  obj->autostart = false;
+  if (obj->isActive()) {
+    obj->persistent = false;
+    obj->nextDef.reset();
+  } else {
+    remove(*obj);
+  }
+  return ok();
+}
+
+Result<std::string> QemuDomainDriver::domainXml(const DomainHandle& dom, unsigned flags) {
+  namespace dx = driver::domain_xml;
+  TRY(checkFlags(flags, dx::kSecure | dx::kInactive | dx::kUpdateCpu | dx::kMigratable,
+                 "qemuDomainGetXMLDesc"));
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  const bool inactive = flags & dx::kInactive;
+  const model::DomainDef& def = inactive ? obj->persistentDef() : obj->def;
+  unsigned formatFlags = 0;
+  if (flags & dx::kSecure)
+    formatFlags |= model::kDomainXmlSecure;
+  if (inactive)
+    formatFlags |= model::kDomainXmlInactive;
+  std::string xml = model::formatDomainXml(def, formatFlags);
+  // The live definition of a running domain carries its id on the root element.
+  if (obj->isActive() && !inactive) {
+    const std::size_t end = xml.find('>');
+    if (end != std::string::npos)
+      xml.insert(end, " id='" + std::to_string(obj->id) + "'");
+  }
+  return xml;
+}
+
+Result<DomainHandle> QemuDomainDriver::createDomain(std::string_view xml, unsigned flags) {
+  namespace sd = driver::start_domain;
+  TRY(checkFlags(flags, sd::kValidate | sd::kPaused, "qemuDomainCreateXML"));
+  TRY_ASSIGN(model::DomainDef def, parseAndValidate(xml));
+  Lock lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, checkDuplicate(def));
+  if (obj) {
+    TRY(beginJob(lock, *obj));
+    if (obj->isActive()) {
+      endJob(*obj);
+      return qemuError(ErrorCode::OperationInvalid,
+                       "domain '" + obj->def.name + "' is already active");
+    }
+    // An inactive persistent domain runs the new definition once; its own stays the next.
+    obj->nextDef = std::move(obj->def);
+    obj->def = std::move(def);
+  } else {
+    obj = std::make_shared<QemuDomainObject>();
+    obj->def = std::move(def);
+    obj->job = true;
+    objects_.push_back(obj);
+  }
+  return launch(lock, obj, flags);
+}
+
+Result<DomainHandle> QemuDomainDriver::startDomain(const DomainHandle& dom, unsigned flags) {
+  TRY(checkFlags(flags, driver::start_domain::kPaused, "qemuDomainCreateWithFlags"));
+  Lock lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  if (obj->isActive())
+    return qemuError(ErrorCode::OperationInvalid, "domain is already running");
+  TRY(beginJob(lock, *obj));
+  if (obj->isActive()) {
+    endJob(*obj);
+    return qemuError(ErrorCode::OperationInvalid, "domain is already running");
+  }
+  return launch(lock, obj, flags);
+}
+
+Result<driver::DomainInfo> QemuDomainDriver::domainInfo(const DomainHandle& dom) {
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  driver::DomainInfo info;
+  info.state = obj->state;
+  info.maxMemKiB = obj->def.memoryKiB;
+  info.memoryKiB = obj->def.currentMemoryKiB ? obj->def.currentMemoryKiB : obj->def.memoryKiB;
+  info.vcpus = obj->def.vcpuCurrent.value_or(obj->def.vcpus);
+  info.cpuTimeNs = 0;  // not measured yet
+  return info;
+}
+
+Result<driver::DomainStateReason> QemuDomainDriver::domainState(const DomainHandle& dom) {
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  return driver::DomainStateReason{obj->state, obj->reason};
+}
+
+Result<bool> QemuDomainDriver::domainIsActive(const DomainHandle& dom) {
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  return obj->isActive();
+}
+
+Result<bool> QemuDomainDriver::domainIsPersistent(const DomainHandle& dom) {
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  return obj->persistent;
+}
+
+Result<bool> QemuDomainDriver::domainAutostart(const DomainHandle& dom) {
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  return obj->autostart;
+}
+
+Result<void> QemuDomainDriver::setDomainAutostart(const DomainHandle& dom, bool autostart) {
+  std::lock_guard lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  if (!obj->persistent)
+    return qemuError(ErrorCode::OperationInvalid, "cannot set autostart for transient domain");
+  TRY(store_.setAutostart(obj->def.name, autostart));
+  obj->autostart = autostart;
+  return ok();
+}
+
+Result<void> QemuDomainDriver::attachDevice(const DomainHandle&, std::string_view, unsigned) {
+  return noSupport("virDomainAttachDeviceFlags");
+}
+
+Result<void> QemuDomainDriver::detachDevice(const DomainHandle&, std::string_view, unsigned) {
+  return noSupport("virDomainDetachDeviceFlags");
+}
+
+Result<void> QemuDomainDriver::updateDevice(const DomainHandle&, std::string_view, unsigned) {
+  return noSupport("virDomainUpdateDeviceFlags");
+}
+
+Result<driver::BlockInfo> QemuDomainDriver::blockInfo(const DomainHandle&, std::string_view) {
+  return noSupport("virDomainGetBlockInfo");
+}
+
+}  // namespace virtus::qemu

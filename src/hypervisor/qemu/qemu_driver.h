@@ -1,0 +1,148 @@
+// The QEMU domain driver (libvirt's qemu:///system): definitions kept as libvirt XML files,
+// each running domain a QEMU process that virtusd spawns as its child, controls over QMP
+// and watches through a pidfd, with runtime state files that let a restarted virtusd take
+// its QEMUs over again (see qemu_domain_store.h for the files).
+//
+// One mutex guards the domains; monitor commands and waits run outside it under a
+// per-domain job flag ("cannot acquire state change lock" when it stays taken). A watcher
+// thread per running domain handles QEMU's events (a guest's poweroff: SHUTDOWN, then
+// `quit`) and its exit: the domain is shut off with reason destroyed when the driver ended
+// it, shutdown after a guest poweroff, crashed otherwise.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "driver/domain_driver.h"
+#include "hypervisor/qemu/qemu_domain_store.h"
+#include "hypervisor/qemu/qemu_driver_object.h"
+#include "os/clock.h"
+#include "os/file_system.h"
+#include "os/root_paths.h"
+
+namespace virtus::qemu {
+
+// What a <disk type='volume'> points at, from the storage driver.
+struct ResolvedVolume {
+  std::string type = "file";  // file or block
+  std::string path;
+  std::string format;  // raw, qcow2, ...
+};
+using VolumeResolver =
+    std::function<Result<ResolvedVolume>(const std::string& pool, const std::string& volume)>;
+
+struct QemuDriverConfig {
+  os::RootPaths paths;
+  // The QEMU binary; empty: the definition's <emulator>, else qemu-system-x86_64.
+  std::string emulator;
+  // Empty: volume disks are refused.
+  VolumeResolver resolveVolume;
+  std::chrono::milliseconds monitorTimeout{30000};  // QEMU start to QMP ready
+  std::chrono::milliseconds commandTimeout{10000};  // one QMP command
+  std::chrono::milliseconds destroyTimeout{10000};  // SIGTERM to exit (then SIGKILL)
+  std::chrono::milliseconds jobTimeout{30000};      // waiting for another state change
+};
+
+class QemuDomainDriver : public driver::DomainDriver {
+ public:
+  // Loads the definitions and runtime states under config.paths and reconnects to the QEMUs
+  // still running; stale state files are removed. Unreadable files end up in loadProblems().
+  QemuDomainDriver(os::FileSystem& fs, const os::Clock& clock, QemuDriverConfig config);
+  // Stops watching; running QEMUs are left running for the next driver.
+  ~QemuDomainDriver() override;
+
+  const std::vector<Error>& loadProblems() const { return problems_; }
+  // Starts every inactive persistent domain marked autostart (virtusd does this once at
+  // startup); returns the errors of those that failed, each naming its domain.
+  std::vector<Error> autostartDomains();
+  // Waits until the domain is no longer running (bounded): OPERATION_TIMEOUT otherwise.
+  Result<void> waitForShutoff(const driver::DomainHandle& dom, std::chrono::milliseconds timeout);
+  // The file the guest's serial console writes to when the definition has no <serial>.
+  std::string consoleLogPath(const std::string& name) const;
+
+  Result<std::vector<driver::DomainHandle>> listAllDomains(unsigned flags) override;
+  Result<driver::DomainHandle> lookupDomainByName(std::string_view name) override;
+  Result<driver::DomainHandle> lookupDomainByUuid(const Uuid& uuid) override;
+  Result<driver::DomainHandle> lookupDomainById(int id) override;
+
+  Result<driver::DomainHandle> defineDomain(std::string_view xml, unsigned flags) override;
+  Result<void> undefineDomain(const driver::DomainHandle& dom, unsigned flags) override;
+  Result<std::string> domainXml(const driver::DomainHandle& dom, unsigned flags) override;
+
+  Result<driver::DomainHandle> createDomain(std::string_view xml, unsigned flags) override;
+  Result<driver::DomainHandle> startDomain(const driver::DomainHandle& dom,
+                                           unsigned flags) override;
+  Result<void> destroyDomain(const driver::DomainHandle& dom, unsigned flags) override;
+  Result<void> shutdownDomain(const driver::DomainHandle& dom, unsigned flags) override;
+  // For now a system_reset of the machine, like resetDomain.
+  Result<void> rebootDomain(const driver::DomainHandle& dom, unsigned flags) override;
+  Result<void> resetDomain(const driver::DomainHandle& dom) override;
+  Result<void> suspendDomain(const driver::DomainHandle& dom) override;
+  Result<void> resumeDomain(const driver::DomainHandle& dom) override;
+
+  Result<driver::DomainInfo> domainInfo(const driver::DomainHandle& dom) override;
+  Result<driver::DomainStateReason> domainState(const driver::DomainHandle& dom) override;
+  Result<bool> domainIsActive(const driver::DomainHandle& dom) override;
+  Result<bool> domainIsPersistent(const driver::DomainHandle& dom) override;
+  Result<bool> domainAutostart(const driver::DomainHandle& dom) override;
+  Result<void> setDomainAutostart(const driver::DomainHandle& dom, bool autostart) override;
+
+  // Not implemented yet: VIR_ERR_NO_SUPPORT naming libvirt's API.
+  Result<void> attachDevice(const driver::DomainHandle& dom, std::string_view xml,
+                            unsigned flags) override;
+  Result<void> detachDevice(const driver::DomainHandle& dom, std::string_view xml,
+                            unsigned flags) override;
+  Result<void> updateDevice(const driver::DomainHandle& dom, std::string_view xml,
+                            unsigned flags) override;
+  Result<driver::BlockInfo> blockInfo(const driver::DomainHandle& dom,
+                                      std::string_view disk) override;
+
+ private:
+  using ObjectPtr = std::shared_ptr<QemuDomainObject>;
+  using Lock = std::unique_lock<std::mutex>;
+
+  ObjectPtr findByName(std::string_view name);
+  ObjectPtr findByUuid(const Uuid& uuid);
+  Result<ObjectPtr> objectOf(const driver::DomainHandle& dom);
+  Result<ObjectPtr> checkDuplicate(const model::DomainDef& def);
+  void remove(const QemuDomainObject& obj);
+
+  // The job of `obj`, waiting (bounded) while another one runs.
+  Result<void> beginJob(Lock& lock, QemuDomainObject& obj);
+  void endJob(QemuDomainObject& obj);
+  // With the lock and the job held on an inactive domain: runs obj->def. Releases the job.
+  Result<driver::DomainHandle> launch(Lock& lock, const ObjectPtr& obj, unsigned flags);
+  Result<std::shared_ptr<QemuRun>> spawnQemu(const model::DomainDef& def, unsigned flags);
+  // With the lock: the domain runs `run`; writes its runtime state, starts its watcher.
+  void markRunning(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run);
+  void watch(ObjectPtr obj, std::shared_ptr<QemuRun> run);
+  // The watcher, once QEMU exited: shut off, runtime state removed.
+  void finishRun(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run);
+  void handleEvent(QemuDomainObject& obj, QemuRun& run, const QmpEvent& event);
+  // A monitor command on a running domain, under its job.
+  Result<void> monitorCommand(const driver::DomainHandle& dom, const char* command,
+                              const std::function<void(QemuDomainObject&)>& onSuccess,
+                              bool requireRunning);
+  void reconnectAll(std::vector<QemuRuntimeState> states);
+  void reconnect(QemuRuntimeState state);
+
+  os::FileSystem& fs_;
+  const os::Clock& clock_;
+  QemuDriverConfig config_;
+  QemuDomainStore store_;
+  std::vector<Error> problems_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;  // job ends, domains stop
+  std::vector<ObjectPtr> objects_;   // in definition order
+  int nextId_ = 1;
+  std::vector<std::thread> retired_;  // watchers that finished
+};
+
+}  // namespace virtus::qemu

@@ -1,0 +1,369 @@
+// Starting, watching and stopping QEMU for the QEMU driver.
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "hypervisor/qemu/qemu_command.h"
+#include "hypervisor/qemu/qemu_driver.h"
+#include "hypervisor/qemu/qemu_driver_support.h"
+#include "hypervisor/qemu/qmp_connect.h"
+
+namespace virtus::qemu {
+
+using driver::DomainHandle;
+using driver::DomainState;
+namespace shutoff = driver::shutoff_reason;
+
+QemuRun::QemuRun() : wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
+QemuRun::~QemuRun() {
+  qmp.reset();  // stops the reader thread before the queue goes
+  if (wakeFd >= 0)
+    ::close(wakeFd);
+}
+
+void QemuRun::wake() {
+  std::uint64_t one = 1;
+  (void)!::write(wakeFd, &one, sizeof one);
+}
+
+QmpClientOptions QemuRun::monitorOptions() {
+  QmpClientOptions options;
+  options.onEvent = [this](const QmpEvent& event) {
+    {
+      std::lock_guard lock(eventMutex);
+      events.push_back(event);
+    }
+    wake();
+  };
+  options.onClose = [this](const Error&) { wake(); };
+  return options;
+}
+
+namespace {
+
+// How many lines of QEMU's log an error about its failed start quotes.
+constexpr std::size_t kLogTailLines = 5;
+
+std::uint64_t fileSize(os::FileSystem& fs, const std::string& path) {
+  auto st = fs.stat(path);
+  return st ? st->size : 0;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::DomainDef& def,
+                                                             unsigned flags) {
+  model::DomainDef runDef = def;
+  for (auto& disk : runDef.disks) {
+    if (disk.src.type != "volume" || !config_.resolveVolume)
+      continue;
+    TRY_ASSIGN(ResolvedVolume vol, config_.resolveVolume(disk.src.pool, disk.src.volume));
+    disk.src.type = vol.type;
+    disk.src.path = vol.path;
+    disk.src.pool.clear();
+    disk.src.volume.clear();
+    disk.src.mode.clear();
+    if (disk.src.format.empty())
+      disk.src.format = vol.format;
+  }
+  QemuLaunchPaths paths;
+  paths.emulator = config_.emulator;
+  paths.monitorSocket = store_.monitorPath(def.name);
+  paths.consoleLogPath = consoleLogPath(def.name);
+  TRY_ASSIGN(QemuCommand cmd, buildQemuCommandLine(runDef, paths));
+  TRY(store_.ensureRuntimeDirs());
+  if (fs_.lstat(paths.monitorSocket))
+    (void)fs_.removeFile(paths.monitorSocket);
+
+  const std::string logPath = store_.logPath(def.name);
+  const std::uint64_t logStart = fileSize(fs_, logPath);
+  auto run = std::make_shared<QemuRun>();
+  run->monitorPath = paths.monitorSocket;
+  TRY_ASSIGN(run->process, QemuProcess::spawn(cmd.argv, logPath));
+
+  QmpClientOptions options = run->monitorOptions();
+
+  auto fail = [&](Error error) -> Error {
+    // QEMU that is on its way out (a bad device, a missing file) tells why in its log.
+    if (run->process->waitExit(std::chrono::seconds(2))) {
+      error = qemuError(ErrorCode::InternalError, "process exited while connecting to monitor: " +
+                                                      logTail(logPath, logStart, kLogTailLines));
+    } else {
+      run->process->signal(SIGKILL);
+      run->process->waitExit(config_.destroyTimeout);
+    }
+    run->qmp.reset();
+    store_.removeState(def.name);
+    return error;
+  };
+
+  const auto deadline = clock_.now() + config_.monitorTimeout;
+  auto fd = connectQmp(paths.monitorSocket, clock_, deadline, run->process->pid());
+  if (!fd)
+    return fail(std::move(fd).error());
+  auto qmp = QmpClient::open(*fd, clock_, deadline, std::move(options));
+  if (!qmp)
+    return fail(std::move(qmp).error());
+  run->qmp = std::move(*qmp);
+  if (!(flags & driver::start_domain::kPaused)) {
+    auto cont = run->qmp->execute("cont", clock_.now() + config_.commandTimeout);
+    if (!cont)
+      return fail(std::move(cont).error());
+  }
+  return run;
+}
+
+Result<DomainHandle> QemuDomainDriver::launch(Lock& lock, const ObjectPtr& obj, unsigned flags) {
+  const model::DomainDef def = obj->def;
+  lock.unlock();
+  auto run = spawnQemu(def, flags);
+  lock.lock();
+  if (!run) {
+    if (obj->nextDef) {  // createDomain over an inactive persistent domain: its own back
+      obj->def = std::move(*obj->nextDef);
+      obj->nextDef.reset();
+    }
+    endJob(*obj);
+    if (!obj->persistent)
+      remove(*obj);
+    return std::move(run).error();
+  }
+  obj->id = nextId_++;
+  if (obj->persistent && !obj->nextDef)
+    obj->nextDef = obj->def;
+  if (flags & driver::start_domain::kPaused) {
+    obj->state = DomainState::Paused;
+    obj->reason = driver::paused_reason::kUser;
+  } else {
+    obj->state = DomainState::Running;
+    obj->reason = driver::running_reason::kBooted;
+  }
+  markRunning(obj, *run);
+  endJob(*obj);
+  return handleOf(*obj);
+}
+
+void QemuDomainDriver::markRunning(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run) {
+  obj->run = run;
+  QemuRuntimeState state;
+  state.pid = run->process->pid();
+  state.id = obj->id;
+  state.monitorPath = run->monitorPath;
+  state.def = obj->def;
+  (void)store_.saveState(state);  // best effort: without it a restart loses the domain
+  run->watcher = std::thread([this, obj, run] { watch(obj, run); });
+}
+
+void QemuDomainDriver::handleEvent(QemuDomainObject& obj, QemuRun& run, const QmpEvent& event) {
+  if (event.name != "SHUTDOWN")
+    return;
+  // -no-shutdown keeps QEMU alive after the guest's poweroff: end it, or restart the guest
+  // when its definition asks for that.
+  run.guestShutdown = true;
+  std::string onPoweroff;
+  {
+    std::lock_guard lock(mutex_);
+    onPoweroff = obj.def.onPoweroff;
+  }
+  const auto deadline = clock_.now() + config_.commandTimeout;
+  if (run.stopReason < 0 && (onPoweroff == "restart" || onPoweroff == "rename-restart")) {
+    run.guestShutdown = false;
+    (void)run.qmp->execute("system_reset", deadline);
+    (void)run.qmp->execute("cont", deadline);
+    return;
+  }
+  (void)run.qmp->execute("quit", deadline);
+}
+
+void QemuDomainDriver::watch(ObjectPtr obj, std::shared_ptr<QemuRun> run) {
+  while (true) {
+    pollfd fds[2] = {{run->process->pidfd(), POLLIN, 0}, {run->wakeFd, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      return;
+    }
+    if (fds[1].revents & POLLIN) {
+      std::uint64_t count = 0;
+      (void)!::read(run->wakeFd, &count, sizeof count);
+    }
+    std::deque<QmpEvent> events;
+    {
+      std::lock_guard lock(run->eventMutex);
+      if (run->stopWatching)
+        return;
+      events.swap(run->events);
+    }
+    for (const auto& event : events)
+      handleEvent(*obj, *run, event);
+    if (fds[0].revents & POLLIN) {
+      run->process->waitExit(std::chrono::milliseconds(0));  // reaps a child
+      finishRun(obj, run);
+      return;
+    }
+  }
+}
+
+void QemuDomainDriver::finishRun(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run) {
+  std::lock_guard lock(mutex_);
+  int reason = run->stopReason;
+  if (reason < 0)
+    reason = run->guestShutdown ? shutoff::kShutdown : shutoff::kCrashed;
+  store_.removeState(obj->def.name);
+  obj->state = DomainState::Shutoff;
+  obj->reason = reason;
+  obj->id = -1;
+  if (obj->nextDef) {
+    obj->def = std::move(*obj->nextDef);
+    obj->nextDef.reset();
+  }
+  if (obj->run == run)
+    obj->run.reset();
+  retired_.push_back(std::move(run->watcher));
+  if (!obj->persistent)
+    remove(*obj);
+  changed_.notify_all();
+}
+
+std::vector<Error> QemuDomainDriver::autostartDomains() {
+  std::vector<DomainHandle> candidates;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& obj : objects_)
+      if (obj->persistent && obj->autostart && !obj->isActive())
+        candidates.push_back(handleOf(*obj));
+  }
+  std::vector<Error> errors;
+  for (const auto& dom : candidates) {
+    if (auto started = startDomain(dom, 0); !started) {
+      Error e = std::move(started).error();
+      e.message = "failed to autostart VM '" + dom.name + "': " + e.message;
+      errors.push_back(std::move(e));
+    }
+  }
+  return errors;
+}
+
+Result<void> QemuDomainDriver::waitForShutoff(const DomainHandle& dom,
+                                              std::chrono::milliseconds timeout) {
+  Lock lock(mutex_);
+  ObjectPtr obj = findByUuid(dom.uuid);
+  if (!obj)
+    return ok();  // a transient domain that stopped is gone
+  if (!changed_.wait_for(lock, timeout, [&] { return !obj->isActive(); }))
+    return qemuError(ErrorCode::OperationTimeout,
+                     "domain '" + obj->def.name + "' is still running");
+  return ok();
+}
+
+Result<void> QemuDomainDriver::destroyDomain(const DomainHandle& dom, unsigned flags) {
+  TRY(checkFlags(flags, driver::destroy_domain::kGraceful, "qemuDomainDestroyFlags"));
+  Lock lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  if (!obj->isActive())
+    return notRunning();
+  TRY(beginJob(lock, *obj));
+  std::shared_ptr<QemuRun> run = obj->run;
+  if (!obj->isActive() || !run) {
+    endJob(*obj);
+    return notRunning();
+  }
+  run->stopReason = shutoff::kDestroyed;
+  auto stopped = [&] { return obj->run != run; };
+  run->process->signal(SIGTERM);
+  if (!changed_.wait_for(lock, config_.destroyTimeout, stopped)) {
+    if (flags & driver::destroy_domain::kGraceful) {
+      run->stopReason = -1;
+      endJob(*obj);
+      return qemuError(ErrorCode::OperationFailed, "failed to terminate process " +
+                                                       std::to_string(run->process->pid()) +
+                                                       " with SIGTERM: Device or resource busy");
+    }
+    run->process->signal(SIGKILL);
+    if (!changed_.wait_for(lock, config_.destroyTimeout, stopped)) {
+      endJob(*obj);
+      return qemuError(ErrorCode::OperationFailed, "failed to kill process " +
+                                                       std::to_string(run->process->pid()) +
+                                                       ": Device or resource busy");
+    }
+  }
+  endJob(*obj);
+  return ok();
+}
+
+Result<void> QemuDomainDriver::monitorCommand(
+    const DomainHandle& dom, const char* command,
+    const std::function<void(QemuDomainObject&)>& onSuccess, bool requireRunning) {
+  Lock lock(mutex_);
+  TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+  if (!obj->isActive())
+    return notRunning();
+  TRY(beginJob(lock, *obj));
+  std::shared_ptr<QemuRun> run = obj->run;
+  if (!obj->isActive() || !run) {
+    endJob(*obj);
+    return notRunning();
+  }
+  if (requireRunning && obj->state != DomainState::Running) {
+    endJob(*obj);
+    return qemuError(ErrorCode::OperationInvalid, "domain is not running");
+  }
+  lock.unlock();
+  auto result = run->qmp->execute(command, clock_.now() + config_.commandTimeout);
+  lock.lock();
+  if (result && onSuccess && obj->run == run)
+    onSuccess(*obj);
+  endJob(*obj);
+  if (!result)
+    return std::move(result).error();
+  return ok();
+}
+
+Result<void> QemuDomainDriver::shutdownDomain(const DomainHandle& dom, unsigned flags) {
+  namespace sd = driver::shutdown_domain;
+  TRY(checkFlags(flags, sd::kAcpiPowerButton, "qemuDomainShutdownFlags"));
+  return monitorCommand(dom, "system_powerdown", nullptr, false);
+}
+
+Result<void> QemuDomainDriver::rebootDomain(const DomainHandle& dom, unsigned flags) {
+  namespace sd = driver::shutdown_domain;
+  TRY(checkFlags(flags, sd::kAcpiPowerButton, "qemuDomainReboot"));
+  return monitorCommand(dom, "system_reset", nullptr, false);
+}
+
+Result<void> QemuDomainDriver::resetDomain(const DomainHandle& dom) {
+  return monitorCommand(dom, "system_reset", nullptr, false);
+}
+
+Result<void> QemuDomainDriver::suspendDomain(const DomainHandle& dom) {
+  return monitorCommand(
+      dom, "stop",
+      [](QemuDomainObject& obj) {
+        obj.state = DomainState::Paused;
+        obj.reason = driver::paused_reason::kUser;
+      },
+      false);
+}
+
+Result<void> QemuDomainDriver::resumeDomain(const DomainHandle& dom) {
+  {
+    std::lock_guard lock(mutex_);
+    TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+    if (obj->isActive() && obj->state == DomainState::Running)
+      return ok();  // nothing to resume
+  }
+  return monitorCommand(
+      dom, "cont",
+      [](QemuDomainObject& obj) {
+        obj.state = DomainState::Running;
+        obj.reason = driver::running_reason::kUnpaused;
+      },
+      false);
+}
+
+}  // namespace virtus::qemu

@@ -1,0 +1,70 @@
+// One domain of the QEMU driver: its definitions and run state as libvirt's virDomainObj
+// keeps them, and while it runs the QEMU process with its monitor and the thread that
+// watches both.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "driver/domain_flags.h"
+#include "hypervisor/qemu/qemu_process.h"
+#include "hypervisor/qemu/qmp_client.h"
+#include "hypervisor/qemu/qmp_event.h"
+#include "model/domain/domain_def.h"
+
+namespace virtus::qemu {
+
+// A running QEMU. Shared by the domain, the callers talking to it and its watcher thread;
+// the watcher ends it (reaps the process) and moves its own thread handle out first.
+struct QemuRun {
+  QemuRun();
+  ~QemuRun();
+  QemuRun(const QemuRun&) = delete;
+  QemuRun& operator=(const QemuRun&) = delete;
+
+  // Wakes the watcher (queued events, or the driver going away).
+  void wake();
+  // Monitor options that queue QEMU's events for the watcher and wake it when the monitor
+  // closes. The client must go before this object (it does: `qmp` is a member).
+  QmpClientOptions monitorOptions();
+
+  std::unique_ptr<QemuProcess> process;
+  std::string monitorPath;
+  int wakeFd = -1;  // an eventfd
+
+  std::mutex eventMutex;
+  std::deque<QmpEvent> events;  // from the monitor's reader thread to the watcher
+  bool stopWatching = false;    // the driver is going away: leave QEMU running
+
+  // The shutoff reason that the driver's own stop (destroy) gives; -1: none.
+  std::atomic<int> stopReason{-1};
+  bool guestShutdown = false;  // watcher only: a SHUTDOWN event came
+
+  // Declared after what its event handler touches, so that it goes first.
+  std::unique_ptr<QmpClient> qmp;
+  std::thread watcher;
+};
+
+struct QemuDomainObject {
+  // The definition in effect: the live one while the domain runs, else the persistent one.
+  model::DomainDef def;
+  // While a persistent domain runs: its persistent definition (the next boot's).
+  std::optional<model::DomainDef> nextDef;
+  bool persistent = false;
+  bool autostart = false;
+  driver::DomainState state = driver::DomainState::Shutoff;
+  int reason = driver::shutoff_reason::kUnknown;
+  int id = -1;  // -1 while inactive
+  // A state change (start, stop, monitor command) is in progress: libvirt's job.
+  bool job = false;
+  std::shared_ptr<QemuRun> run;  // while active
+
+  bool isActive() const { return id != -1; }
+  const model::DomainDef& persistentDef() const { return nextDef ? *nextDef : def; }
+};
+
+}  // namespace virtus::qemu

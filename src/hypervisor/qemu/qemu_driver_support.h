@@ -1,0 +1,37 @@
+// Helpers shared by the QEMU driver's source files.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "common/error.h"
+#include "common/result.h"
+#include "driver/domain_driver.h"
+#include "hypervisor/qemu/qemu_driver_object.h"
+
+namespace virtus::qemu {
+
+inline Error qemuError(ErrorCode code, std::string message) {
+  return makeError(code, ErrorDomain::Qemu, std::move(message));
+}
+
+// virCheckFlags
+inline Result<void> checkFlags(unsigned flags, unsigned allowed, const char* function) {
+  if (flags & ~allowed) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%x", flags & ~allowed);
+    return qemuError(ErrorCode::InvalidArg,
+                     std::string("unsupported flags (") + hex + ") in function " + function);
+  }
+  return ok();
+}
+
+inline Error notRunning() {
+  return qemuError(ErrorCode::OperationInvalid, "domain is not running");
+}
+
+inline driver::DomainHandle handleOf(const QemuDomainObject& obj) {
+  return driver::DomainHandle{obj.def.name, obj.def.uuid.value_or(Uuid()), obj.id};
+}
+
+}  // namespace virtus::qemu
