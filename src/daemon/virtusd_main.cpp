@@ -19,7 +19,10 @@
 #include "daemon/pid_file.h"
 #include "daemon/remote_dispatch.h"
 #include "daemon/signal_waiter.h"
+#include "daemon/storage_volume_resolver.h"
 #include "daemon/unix_listener.h"
+#include "hypervisor/qemu/qemu_driver.h"
+#include "os/clock.h"
 #include "os/linux_file_system.h"
 #include "os/root_paths.h"
 #include "rpc/dispatcher.h"
@@ -30,9 +33,11 @@ namespace virtus::daemon {
 namespace {
 
 // The one place that creates the dispatcher.
-std::unique_ptr<rpc::Dispatcher> makeDispatcher(driver::Connection& conn) {
+std::unique_ptr<rpc::Dispatcher> makeDispatcher(driver::Connection& conn,
+                                                std::shared_ptr<driver::DomainDriver> qemu) {
   DispatchOptions options;
   options.defaultUri = ::geteuid() == 0 ? "qemu:///system" : "qemu:///session";
+  options.qemuDomains = std::move(qemu);
   return makeRemoteDispatcher(conn, std::move(options));
 }
 
@@ -162,7 +167,18 @@ int runDaemon(const DaemonOptions& options) {
   auto conn = storage::openLocalConnection(plan.paths);
   for (const auto& problem : conn->startupProblems())
     reporter.info("virtusd: warning: " + problem.text());
-  auto dispatcher = makeDispatcher(*conn);
+  // QEMU guests: the driver reattaches to the guests still running from an earlier virtusd,
+  // then starts the autostart ones.
+  os::SystemClock clock;
+  qemu::QemuDriverConfig qemuConfig;
+  qemuConfig.paths = plan.paths;
+  qemuConfig.resolveVolume = makeStorageVolumeResolver(conn->storage());
+  auto qemuDomains = std::make_shared<qemu::QemuDomainDriver>(fs, clock, std::move(qemuConfig));
+  for (const auto& problem : qemuDomains->loadProblems())
+    reporter.info("virtusd: warning: " + problem.text());
+  for (const auto& problem : qemuDomains->autostartDomains())
+    reporter.info("virtusd: warning: " + problem.text());
+  auto dispatcher = makeDispatcher(*conn, qemuDomains);
   if (!dispatcher) {
     return fail(makeError(ErrorCode::NoSupport, ErrorDomain::None,
                           "cannot create the protocol dispatcher"));

@@ -26,6 +26,8 @@ std::string formatRuntimeState(const QemuRuntimeState& state) {
   pugi::xml_node root = doc.append_child("domstatus");
   root.append_attribute("pid") = static_cast<long long>(state.pid);
   root.append_attribute("id") = state.id;
+  root.append_attribute("state") = state.state;
+  root.append_attribute("reason") = state.reason;
   pugi::xml_node monitor = root.append_child("monitor");
   monitor.append_attribute("path") = state.monitorPath.c_str();
   monitor.append_attribute("type") = "unix";
@@ -48,6 +50,8 @@ Result<QemuRuntimeState> parseRuntimeState(std::string_view xml) {
   QemuRuntimeState state;
   state.pid = static_cast<pid_t>(root.attribute("pid").as_llong(-1));
   state.id = root.attribute("id").as_int(-1);
+  state.state = root.attribute("state").as_int(0);
+  state.reason = root.attribute("reason").as_int(0);
   state.monitorPath = root.child("monitor").attribute("path").value();
   std::ostringstream text;
   domain.print(text, "  ");

@@ -23,6 +23,10 @@ struct QemuRuntimeState {
   pid_t pid = -1;
   int id = -1;
   std::string monitorPath;
+  // The state and reason when the file was written (virDomainState and its reason), so
+  // that a restarted daemon reports the same reason while QEMU's status agrees.
+  int state = 0;
+  int reason = 0;
   model::DomainDef def;  // the live definition
 };
 

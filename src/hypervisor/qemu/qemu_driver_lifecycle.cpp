@@ -154,6 +154,8 @@ void QemuDomainDriver::markRunning(const ObjectPtr& obj, const std::shared_ptr<Q
   state.pid = run->process->pid();
   state.id = obj->id;
   state.monitorPath = run->monitorPath;
+  state.state = static_cast<int>(obj->state);
+  state.reason = obj->reason;
   state.def = obj->def;
   (void)store_.saveState(state);  // best effort: without it a restart loses the domain
   run->watcher = std::thread([this, obj, run] { watch(obj, run); });

@@ -79,6 +79,9 @@ void QemuDomainDriver::reconnect(QemuRuntimeState state) {
     obj->reason = qemuStatus == "prelaunch" ? driver::paused_reason::kStartingUp
                                             : driver::paused_reason::kUser;
   }
+  // The reason saved with the state still holds while QEMU agrees on the state.
+  if (state.state == static_cast<int>(obj->state))
+    obj->reason = state.reason;
   markRunning(obj, run);
 }
 

@@ -53,7 +53,10 @@ Result<std::unique_ptr<QemuProcess>> QemuProcess::spawn(const std::vector<std::s
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // Its own session, as libvirt does: a signal to virtusd's process group (Ctrl-C on a
+  // foreground virtusd, a service manager stopping the daemon) does not reach the guests.
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
   pid_t pid = -1;
   int rc = ::posix_spawnp(&pid, args[0].c_str(), &actions, &attr, cargv.data(), environ);
   posix_spawnattr_destroy(&attr);
