@@ -1,11 +1,6 @@
 #include "hypervisor/qemu/qemu_caps_probe.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,12 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "hypervisor/qemu/qemu_caps_parse.h"
+#include "hypervisor/qemu/qemu_process.h"
 #include "hypervisor/qemu/qmp_client.h"
 #include "hypervisor/qemu/qmp_connect.h"
 #include "os/clock.h"
 #include "os/file_system.h"
-
-extern char** environ;
 
 namespace virtus::qemu {
 
@@ -31,68 +25,19 @@ namespace {
 // How long a QEMU that was killed may take to be reaped before the probe gives up on it.
 constexpr std::chrono::milliseconds kReapAfterKill{5000};
 
-// The probed QEMU: a child with stdin on /dev/null and its output in a log file. Killed
-// and reaped (bounded) unless it was reaped already.
-class ProbeChild {
+// Kills and reaps (bounded) the probing QEMU on every early return.
+class KillOnExit {
  public:
-  ProbeChild() = default;
-  ProbeChild(const ProbeChild&) = delete;
-  ProbeChild& operator=(const ProbeChild&) = delete;
-  ~ProbeChild() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      (void)reap(kReapAfterKill);
-    }
-    if (pidfd_ >= 0)
-      ::close(pidfd_);
-  }
-
-  Result<void> start(const std::vector<std::string>& argv, const std::string& logPath) {
-    std::vector<std::string> args = argv;
-    std::vector<char*> cargv;
-    for (auto& a : args)
-      cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = -1;
-    int rc = ::posix_spawn(&pid, args[0].c_str(), &actions, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0)
-      return systemError(ErrorDomain::Qemu, rc, "cannot execute binary " + args[0]);
-    pid_ = pid;
-    pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-    if (pidfd_ < 0) {
-      int err = errno;
-      return systemError(ErrorDomain::Qemu, err, "cannot watch process of " + args[0]);
-    }
-    return {};
-  }
-
-  pid_t pid() const { return pid_; }
-
-  // True once the child exited within `wait` and was reaped.
-  bool reap(std::chrono::milliseconds wait) {
-    if (pid_ <= 0)
-      return true;
-    pollfd p{pidfd_, POLLIN, 0};
-    int ms = static_cast<int>(std::max<std::int64_t>(0, wait.count()));
-    if (::poll(&p, 1, ms) <= 0)
-      return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, 0) != pid_)
-      return false;
-    pid_ = -1;
-    return true;
+  explicit KillOnExit(QemuProcess& process) : process_(process) {}
+  KillOnExit(const KillOnExit&) = delete;
+  KillOnExit& operator=(const KillOnExit&) = delete;
+  ~KillOnExit() {
+    if (process_.signal(SIGKILL))
+      (void)process_.waitExit(kReapAfterKill);
   }
 
  private:
-  pid_t pid_ = -1;
-  int pidfd_ = -1;
+  QemuProcess& process_;
 };
 
 std::chrono::milliseconds remaining(const os::Clock& clock, Deadline deadline) {
@@ -120,15 +65,17 @@ Result<void> runPass(const std::string& binary, QemuAccel accel, bool full, cons
   std::string name(qemuAccelName(accel));
   std::string socket = dir + "/" + name + ".qmp";
   std::string log = dir + "/" + name + ".log";
-  ProbeChild child;
-  TRY(child.start({binary, "-S", "-no-user-config", "-nodefaults", "-display", "none", "-machine",
-                   "none,accel=" + name, "-qmp", "unix:" + socket + ",server=on,wait=off"},
-                  log));
+  TRY_ASSIGN(std::unique_ptr<QemuProcess> child,
+             QemuProcess::spawn(
+                 {binary, "-S", "-no-user-config", "-nodefaults", "-display", "none", "-machine",
+                  "none,accel=" + name, "-qmp", "unix:" + socket + ",server=on,wait=off"},
+                 log));
+  KillOnExit guard(*child);
   auto withLog = [&](Error e) {
     e.message += " (probing " + binary + " with accel '" + name + "': " + logTail(fs, log) + ")";
     return e;
   };
-  auto fd = connectQmp(socket, clock, deadline, child.pid());
+  auto fd = connectQmp(socket, clock, deadline, child->pid());
   if (!fd)
     return withLog(fd.error());
   auto qmp = QmpClient::open(*fd, clock, deadline);
@@ -171,7 +118,7 @@ Result<void> runPass(const std::string& binary, QemuAccel accel, bool full, cons
   (void)(*qmp)->execute("quit", deadline);
   TRY((*qmp)->waitClosed(deadline));
   qmp->reset();
-  if (!child.reap(remaining(clock, deadline)))
+  if (!child->waitExit(remaining(clock, deadline)))
     return makeError(ErrorCode::OperationTimeout, ErrorDomain::Qemu,
                      "QEMU '" + binary + "' did not exit after 'quit'");
   caps.accels.push_back(std::move(accelCaps));

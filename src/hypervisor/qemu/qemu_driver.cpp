@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hypervisor/common/domain_list_filter.h"
+#include "hypervisor/common/domain_xml_desc.h"
 #include "hypervisor/qemu/qemu_driver_support.h"
 #include "model/domain/domain_validate.h"
 #include "model/domain/domain_xml.h"
@@ -15,44 +17,13 @@ namespace {
 
 namespace ld = driver::list_domains;
 
-unsigned allListFlags() {
-  return ld::kActive | ld::kInactive | ld::kPersistent | ld::kTransient | ld::kRunning |
-         ld::kPaused | ld::kShutoff | ld::kOther | ld::kManagedSave | ld::kNoManagedSave |
-         ld::kAutostart | ld::kNoAutostart | ld::kHasSnapshot | ld::kNoSnapshot |
-         ld::kHasCheckpoint | ld::kNoCheckpoint;
-}
-
-// A two-flag group: passes when neither flag is set, or when a set one agrees with `cond`.
-bool passesPair(unsigned flags, unsigned yes, unsigned no, bool cond) {
-  if (!(flags & (yes | no)))
-    return true;
-  return ((flags & yes) && cond) || ((flags & no) && !cond);
-}
-
-bool passesState(unsigned flags, DomainState state) {
-  if (!(flags & (ld::kRunning | ld::kPaused | ld::kShutoff | ld::kOther)))
-    return true;
-  switch (state) {
-    case DomainState::Running:
-      return flags & ld::kRunning;
-    case DomainState::Paused:
-      return flags & ld::kPaused;
-    case DomainState::Shutoff:
-      return flags & ld::kShutoff;
-    default:
-      return flags & ld::kOther;
-  }
-}
-
-// No managed save, snapshot or checkpoint exists: the "has" flags select nothing.
-bool matchesListFlags(const QemuDomainObject& dom, unsigned flags) {
-  return passesPair(flags, ld::kActive, ld::kInactive, dom.isActive()) &&
-         passesPair(flags, ld::kPersistent, ld::kTransient, dom.persistent) &&
-         passesState(flags, dom.state) &&
-         passesPair(flags, ld::kManagedSave, ld::kNoManagedSave, false) &&
-         passesPair(flags, ld::kAutostart, ld::kNoAutostart, dom.autostart) &&
-         passesPair(flags, ld::kHasSnapshot, ld::kNoSnapshot, false) &&
-         passesPair(flags, ld::kHasCheckpoint, ld::kNoCheckpoint, false);
+hypervisor::DomainListFacts listFacts(const QemuDomainObject& dom) {
+  hypervisor::DomainListFacts f;
+  f.active = dom.isActive();
+  f.persistent = dom.persistent;
+  f.autostart = dom.autostart;
+  f.state = dom.state;
+  return f;
 }
 
 Result<model::DomainDef> parseAndValidate(std::string_view xml) {
@@ -169,11 +140,11 @@ void QemuDomainDriver::endJob(QemuDomainObject& obj) {
 }
 
 Result<std::vector<DomainHandle>> QemuDomainDriver::listAllDomains(unsigned flags) {
-  TRY(checkFlags(flags, allListFlags(), "qemuConnectListAllDomains"));
+  TRY(checkFlags(flags, hypervisor::allDomainListFlags(), "qemuConnectListAllDomains"));
   std::lock_guard lock(mutex_);
   std::vector<DomainHandle> out;
   for (const auto& obj : objects_)
-    if (matchesListFlags(*obj, flags))
+    if (hypervisor::matchesDomainListFlags(listFacts(*obj), flags))
       out.push_back(handleOf(*obj));
   return out;
 }
@@ -245,21 +216,8 @@ Result<std::string> QemuDomainDriver::domainXml(const DomainHandle& dom, unsigne
                  "qemuDomainGetXMLDesc"));
   std::lock_guard lock(mutex_);
   TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
-  const bool inactive = flags & dx::kInactive;
-  const model::DomainDef& def = inactive ? obj->persistentDef() : obj->def;
-  unsigned formatFlags = 0;
-  if (flags & dx::kSecure)
-    formatFlags |= model::kDomainXmlSecure;
-  if (inactive)
-    formatFlags |= model::kDomainXmlInactive;
-  std::string xml = model::formatDomainXml(def, formatFlags);
-  // The live definition of a running domain carries its id on the root element.
-  if (obj->isActive() && !inactive) {
-    const std::size_t end = xml.find('>');
-    if (end != std::string::npos)
-      xml.insert(end, " id='" + std::to_string(obj->id) + "'");
-  }
-  return xml;
+  const model::DomainDef& def = (flags & dx::kInactive) ? obj->persistentDef() : obj->def;
+  return hypervisor::domainXmlDesc(def, flags, obj->isActive() ? obj->id : -1);
 }
 
 Result<DomainHandle> QemuDomainDriver::createDomain(std::string_view xml, unsigned flags) {

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "hypervisor/common/domain_list_filter.h"
+#include "hypervisor/common/domain_xml_desc.h"
 #include "hypervisor/test/test_default_domain.h"
-#include "hypervisor/test/test_domain_list_filter.h"
 #include "model/domain/domain_validate.h"
 #include "model/domain/domain_xml.h"
 
@@ -14,6 +15,15 @@ using driver::DomainHandle;
 using driver::DomainState;
 
 namespace {
+
+hypervisor::DomainListFacts listFacts(const TestDomainObject& dom) {
+  hypervisor::DomainListFacts f;
+  f.active = dom.isActive();
+  f.persistent = dom.persistent;
+  f.autostart = dom.autostart;
+  f.state = dom.state;
+  return f;
+}
 
 Error testError(ErrorCode code, std::string message) {
   return makeError(code, ErrorDomain::Test, std::move(message));
@@ -167,11 +177,11 @@ Result<DomainHandle> TestDomainDriver::defineDomainDef(model::DomainDef def) {
 }
 
 Result<std::vector<DomainHandle>> TestDomainDriver::listAllDomains(unsigned flags) {
-  TRY(checkFlags(flags, allListDomainFlags(), "testConnectListAllDomains"));
+  TRY(checkFlags(flags, hypervisor::allDomainListFlags(), "testConnectListAllDomains"));
   std::lock_guard lock(mutex_);
   std::vector<DomainHandle> out;
   for (const auto& obj : objects_)
-    if (matchesListFlags(*obj, flags))
+    if (hypervisor::matchesDomainListFlags(listFacts(*obj), flags))
       out.push_back(handleOf(*obj));
   return out;
 }
@@ -230,21 +240,8 @@ Result<std::string> TestDomainDriver::domainXml(const DomainHandle& dom, unsigne
                  "testDomainGetXMLDesc"));
   std::lock_guard lock(mutex_);
   TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  const bool inactive = flags & dx::kInactive;
-  const model::DomainDef& def = inactive ? obj->persistentDef() : obj->def;
-  unsigned formatFlags = 0;
-  if (flags & dx::kSecure)
-    formatFlags |= model::kDomainXmlSecure;
-  if (inactive)
-    formatFlags |= model::kDomainXmlInactive;
-  std::string xml = model::formatDomainXml(def, formatFlags);
-  // The live definition of a running guest carries its id on the root element.
-  if (obj->isActive() && !inactive) {
-    const std::size_t end = xml.find('>');
-    if (end != std::string::npos)
-      xml.insert(end, " id='" + std::to_string(obj->id) + "'");
-  }
-  return xml;
+  const model::DomainDef& def = (flags & dx::kInactive) ? obj->persistentDef() : obj->def;
+  return hypervisor::domainXmlDesc(def, flags, obj->isActive() ? obj->id : -1);
 }
 
 Result<DomainHandle> TestDomainDriver::createDomain(std::string_view xml, unsigned flags) {

@@ -1,10 +1,10 @@
-#include "hypervisor/test/test_domain_list_filter.h"
+#include "hypervisor/common/domain_list_filter.h"
 
-namespace virtus::testdrv {
+namespace virtus::hypervisor {
 
 namespace ld = driver::list_domains;
 
-unsigned allListDomainFlags() {
+unsigned allDomainListFlags() {
   return ld::kActive | ld::kInactive | ld::kPersistent | ld::kTransient | ld::kRunning |
          ld::kPaused | ld::kShutoff | ld::kOther | ld::kManagedSave | ld::kNoManagedSave |
          ld::kAutostart | ld::kNoAutostart | ld::kHasSnapshot | ld::kNoSnapshot |
@@ -13,7 +13,7 @@ unsigned allListDomainFlags() {
 
 namespace {
 
-// A two-flag group: passes when neither flag is set, or when the set one agrees with `cond`.
+// A two-flag group: passes when neither flag is set, or when a set one agrees with `cond`.
 bool passesPair(unsigned flags, unsigned yes, unsigned no, bool cond) {
   if (!(flags & (yes | no)))
     return true;
@@ -21,8 +21,7 @@ bool passesPair(unsigned flags, unsigned yes, unsigned no, bool cond) {
 }
 
 bool passesState(unsigned flags, driver::DomainState state) {
-  const unsigned group = ld::kRunning | ld::kPaused | ld::kShutoff | ld::kOther;
-  if (!(flags & group))
+  if (!(flags & (ld::kRunning | ld::kPaused | ld::kShutoff | ld::kOther)))
     return true;
   switch (state) {
     case driver::DomainState::Running:
@@ -38,14 +37,14 @@ bool passesState(unsigned flags, driver::DomainState state) {
 
 }  // namespace
 
-bool matchesListFlags(const TestDomainObject& dom, unsigned flags) {
-  return passesPair(flags, ld::kActive, ld::kInactive, dom.isActive()) &&
+bool matchesDomainListFlags(const DomainListFacts& dom, unsigned flags) {
+  return passesPair(flags, ld::kActive, ld::kInactive, dom.active) &&
          passesPair(flags, ld::kPersistent, ld::kTransient, dom.persistent) &&
          passesState(flags, dom.state) &&
-         passesPair(flags, ld::kManagedSave, ld::kNoManagedSave, false) &&
+         passesPair(flags, ld::kManagedSave, ld::kNoManagedSave, dom.hasManagedSave) &&
          passesPair(flags, ld::kAutostart, ld::kNoAutostart, dom.autostart) &&
-         passesPair(flags, ld::kHasSnapshot, ld::kNoSnapshot, false) &&
-         passesPair(flags, ld::kHasCheckpoint, ld::kNoCheckpoint, false);
+         passesPair(flags, ld::kHasSnapshot, ld::kNoSnapshot, dom.hasSnapshot) &&
+         passesPair(flags, ld::kHasCheckpoint, ld::kNoCheckpoint, dom.hasCheckpoint);
 }
 
-}  // namespace virtus::testdrv
+}  // namespace virtus::hypervisor
