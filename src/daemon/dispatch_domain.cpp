@@ -3,8 +3,8 @@
 // driver exists) has no domains: the lists are truthfully empty, which lets `virsh list`
 // and clients that enumerate domains at connect time work, and every other domain
 // procedure fails as libvirt does for a driver that lacks the API.
-#include <cstdio>
 
+#include "common/check_flags.h"
 #include "daemon/dispatch_handlers.h"
 #include "model/domain/domain_xml.h"
 
@@ -31,13 +31,7 @@ Result<HandleValue<Domain>> domainRet(Result<driver::DomainHandle> r) {
 
 // virCheckFlags(0) for the procedures whose driver call takes no flags.
 Result<void> checkNoFlags(std::uint32_t flags, std::string_view function) {
-  if (flags == 0)
-    return {};
-  char hex[16];
-  std::snprintf(hex, sizeof hex, "0x%x", flags);
-  return makeError(
-      ErrorCode::InvalidArg, ErrorDomain::Domain,
-      "unsupported flags (" + std::string(hex) + ") in function " + std::string(function));
+  return checkFlags(flags, 0, function, ErrorDomain::Domain);
 }
 
 IntValue boolRet(bool b) {

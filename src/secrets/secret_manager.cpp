@@ -1,7 +1,6 @@
 #include "secrets/secret_manager.h"
 
-#include <cstdio>
-
+#include "common/check_flags.h"
 #include "model/secret/secret_xml.h"
 #include "model/xml/xml_reader.h"
 
@@ -21,13 +20,7 @@ Error secretError(ErrorCode code, std::string message) {
 
 // virCheckFlags, naming libvirt's driver function so the text matches libvirtd's.
 Result<void> checkFlags(unsigned flags, unsigned allowed, const char* function) {
-  unsigned unknown = flags & ~allowed;
-  if (unknown == 0)
-    return ok();
-  char hex[16];
-  std::snprintf(hex, sizeof hex, "%x", unknown);
-  return secretError(ErrorCode::InvalidArg,
-                     "unsupported flags (0x" + std::string(hex) + ") in function " + function);
+  return virtus::checkFlags(flags, allowed, function, ErrorDomain::Secret);
 }
 
 Error noSuchUuid(const Uuid& uuid) {

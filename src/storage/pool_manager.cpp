@@ -3,8 +3,8 @@
 #include "storage/pool_manager.h"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "common/check_flags.h"
 #include "storage/pool_job.h"
 #include "storage/pool_manager_internal.h"
 #include "storage/storage_xml.h"
@@ -25,12 +25,7 @@ std::string quoted(std::string_view s) {
 }
 
 Result<void> checkFlags(unsigned flags, unsigned allowed, const char* function) {
-  if ((flags & ~allowed) == 0)
-    return ok();
-  char hex[32];
-  std::snprintf(hex, sizeof hex, "0x%x", flags & ~allowed);
-  return storageError(ErrorCode::InvalidArg,
-                      std::string("unsupported flags (") + hex + ") in function " + function);
+  return virtus::checkFlags(flags, allowed, function, ErrorDomain::Storage);
 }
 
 namespace {

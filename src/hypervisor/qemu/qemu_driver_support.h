@@ -1,9 +1,9 @@
 // Helpers shared by the QEMU driver's source files.
 #pragma once
 
-#include <cstdio>
 #include <string>
 
+#include "common/check_flags.h"
 #include "common/error.h"
 #include "common/result.h"
 #include "driver/domain_driver.h"
@@ -17,13 +17,7 @@ inline Error qemuError(ErrorCode code, std::string message) {
 
 // virCheckFlags
 inline Result<void> checkFlags(unsigned flags, unsigned allowed, const char* function) {
-  if (flags & ~allowed) {
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "0x%x", flags & ~allowed);
-    return qemuError(ErrorCode::InvalidArg,
-                     std::string("unsupported flags (") + hex + ") in function " + function);
-  }
-  return ok();
+  return virtus::checkFlags(flags, allowed, function, ErrorDomain::Qemu);
 }
 
 inline Error notRunning() {

@@ -1,8 +1,8 @@
 #include "hypervisor/test/test_domain_driver.h"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "common/check_flags.h"
 #include "hypervisor/common/domain_list_filter.h"
 #include "hypervisor/common/domain_xml_desc.h"
 #include "hypervisor/test/test_default_domain.h"
@@ -31,13 +31,7 @@ Error testError(ErrorCode code, std::string message) {
 
 // virCheckFlags
 Result<void> checkFlags(unsigned flags, unsigned allowed, const char* function) {
-  if (flags & ~allowed) {
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "0x%x", flags & ~allowed);
-    return testError(ErrorCode::InvalidArg,
-                     std::string("unsupported flags (") + hex + ") in function " + function);
-  }
-  return ok();
+  return virtus::checkFlags(flags, allowed, function, ErrorDomain::Test);
 }
 
 Error notRunning() {

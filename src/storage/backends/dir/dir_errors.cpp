@@ -1,18 +1,11 @@
 #include "storage/backends/dir/dir_errors.h"
 
-#include <cstdio>
+#include "common/check_flags.h"
 
 namespace virtus::storage::dir {
 
 Result<void> checkFlags(unsigned flags, unsigned supported, std::string_view function) {
-  unsigned extra = flags & ~supported;
-  if (extra == 0)
-    return ok();
-  char hex[32];
-  std::snprintf(hex, sizeof hex, "0x%x", extra);
-  return makeError(
-      ErrorCode::InvalidArg, ErrorDomain::Storage,
-      "unsupported flags (" + std::string(hex) + ") in function " + std::string(function));
+  return virtus::checkFlags(flags, supported, function, ErrorDomain::Storage);
 }
 
 Error reword(Error error, std::string_view from, std::string_view to) {
