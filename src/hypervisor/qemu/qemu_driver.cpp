@@ -139,6 +139,19 @@ void QemuDomainDriver::endJob(QemuDomainObject& obj) {
   changed_.notify_all();
 }
 
+Result<std::shared_ptr<QemuRun>> QemuDomainDriver::beginRunningJob(Lock& lock,
+                                                                   QemuDomainObject& obj) {
+  if (!obj.isActive())
+    return notRunning();
+  TRY(beginJob(lock, obj));
+  std::shared_ptr<QemuRun> run = obj.run;
+  if (!obj.isActive() || !run) {
+    endJob(obj);
+    return notRunning();
+  }
+  return run;
+}
+
 Result<std::vector<DomainHandle>> QemuDomainDriver::listAllDomains(unsigned flags) {
   TRY(checkFlags(flags, hypervisor::allDomainListFlags(), "qemuConnectListAllDomains"));
   std::lock_guard lock(mutex_);

@@ -116,6 +116,9 @@ class QemuDomainDriver : public driver::DomainDriver {
   // The job of `obj`, waiting (bounded) while another one runs.
   Result<void> beginJob(Lock& lock, QemuDomainObject& obj);
   void endJob(QemuDomainObject& obj);
+  // The job of a running `obj` and its QEMU run; "domain is not running" (and no job) when
+  // it is not running, before or after the wait for the job.
+  Result<std::shared_ptr<QemuRun>> beginRunningJob(Lock& lock, QemuDomainObject& obj);
   // With the lock and the job held on an inactive domain: runs obj->def. Releases the job.
   Result<driver::DomainHandle> launch(Lock& lock, const ObjectPtr& obj, unsigned flags);
   Result<std::shared_ptr<QemuRun>> spawnQemu(const model::DomainDef& def, unsigned flags);

@@ -267,14 +267,7 @@ Result<void> QemuDomainDriver::destroyDomain(const DomainHandle& dom, unsigned f
   TRY(checkFlags(flags, driver::destroy_domain::kGraceful, "qemuDomainDestroyFlags"));
   Lock lock(mutex_);
   TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
-  if (!obj->isActive())
-    return notRunning();
-  TRY(beginJob(lock, *obj));
-  std::shared_ptr<QemuRun> run = obj->run;
-  if (!obj->isActive() || !run) {
-    endJob(*obj);
-    return notRunning();
-  }
+  TRY_ASSIGN(std::shared_ptr<QemuRun> run, beginRunningJob(lock, *obj));
   run->stopReason = shutoff::kDestroyed;
   auto stopped = [&] { return obj->run != run; };
   run->process->signal(SIGTERM);
@@ -303,14 +296,7 @@ Result<void> QemuDomainDriver::monitorCommand(
     const std::function<void(QemuDomainObject&)>& onSuccess, bool requireRunning) {
   Lock lock(mutex_);
   TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
-  if (!obj->isActive())
-    return notRunning();
-  TRY(beginJob(lock, *obj));
-  std::shared_ptr<QemuRun> run = obj->run;
-  if (!obj->isActive() || !run) {
-    endJob(*obj);
-    return notRunning();
-  }
+  TRY_ASSIGN(std::shared_ptr<QemuRun> run, beginRunningJob(lock, *obj));
   if (requireRunning && obj->state != DomainState::Running) {
     endJob(*obj);
     return qemuError(ErrorCode::OperationInvalid, "domain is not running");
