@@ -1,5 +1,6 @@
 #include "os/file_system.h"
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/path_util.h"
@@ -43,6 +44,34 @@ Result<DirectoryPtr> FileSystem::openDirectory(const std::string& path) {
   if (err.message.rfind(statPrefix, 0) == 0)
     err.message = "cannot open directory '" + path + "'" + err.message.substr(statPrefix.size());
   return err;
+}
+
+std::vector<XmlFile> readXmlFiles(FileSystem& fs, const std::string& dir,
+                                  std::vector<Error>& problems) {
+  std::vector<XmlFile> files;
+  if (!fs.exists(dir))
+    return files;
+  auto entries = fs.listDirectory(dir);
+  if (!entries) {
+    problems.push_back(std::move(entries).error());
+    return files;
+  }
+  std::sort(entries->begin(), entries->end());
+  for (auto& entry : *entries) {
+    if (entry.size() <= 4 || !entry.ends_with(".xml"))
+      continue;
+    std::string path = dir + "/" + entry;
+    auto st = fs.stat(path);
+    if (!st || !st->isRegular)
+      continue;
+    auto text = fs.readFile(path);
+    if (!text) {
+      problems.push_back(std::move(text).error());
+      continue;
+    }
+    files.push_back({std::move(entry), std::move(path), std::move(*text)});
+  }
+  return files;
 }
 
 }  // namespace virtus::os

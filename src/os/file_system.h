@@ -129,4 +129,17 @@ class FileSystem {
                                        std::uint32_t mode = 0600) = 0;
 };
 
+// One file read by readXmlFiles.
+struct XmlFile {
+  std::string name;  // "default.xml"
+  std::string path;  // dir + "/" + name
+  std::string text;
+};
+
+// The regular files named *.xml directly in `dir` (symlinks followed), by name, with their
+// contents: how the stores load saved definitions. A missing directory has none; what
+// cannot be listed or read goes to `problems`, and the rest is still read.
+std::vector<XmlFile> readXmlFiles(FileSystem& fs, const std::string& dir,
+                                  std::vector<Error>& problems);
+
 }  // namespace virtus::os

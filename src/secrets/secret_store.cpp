@@ -11,13 +11,6 @@ namespace {
 
 constexpr std::uint32_t kDirMode = 0700;
 constexpr std::uint32_t kFileMode = 0600;
-constexpr std::string_view kXmlSuffix = ".xml";
-
-bool hasXmlSuffix(const std::string& name) {
-  return name.size() > kXmlSuffix.size() &&
-         name.compare(name.size() - kXmlSuffix.size(), kXmlSuffix.size(), kXmlSuffix) == 0;
-}
-
 Error secretError(ErrorCode code, std::string message) {
   return makeError(code, ErrorDomain::Secret, std::move(message));
 }
@@ -81,32 +74,13 @@ Result<std::optional<std::string>> SecretStore::loadValue(const Uuid& uuid) {
 
 LoadedSecrets SecretStore::loadAll() {
   LoadedSecrets loaded;
-  const std::string dir = paths_.secretConfigDir();
-  if (!fs_.exists(dir))
-    return loaded;
-  auto entries = fs_.listDirectory(dir);
-  if (!entries) {
-    loaded.problems.push_back(std::move(entries).error());
-    return loaded;
-  }
-  std::sort(entries->begin(), entries->end());
-  for (const auto& entry : *entries) {
-    if (!hasXmlSuffix(entry))
-      continue;
-    const std::string path = dir + "/" + entry;
+  for (const os::XmlFile& file : os::readXmlFiles(fs_, paths_.secretConfigDir(), loaded.problems)) {
+    const std::string& entry = file.name;
     auto report = [&](Error e) {
-      e.message = "cannot load secret file '" + path + "': " + e.text();
+      e.message = "cannot load secret file '" + file.path + "': " + e.text();
       loaded.problems.push_back(std::move(e));
     };
-    auto st = fs_.stat(path);
-    if (!st || !st->isRegular)
-      continue;
-    auto text = fs_.readFile(path);
-    if (!text) {
-      loaded.problems.push_back(std::move(text).error());
-      continue;
-    }
-    auto def = model::readSecretXml(*text);
+    auto def = model::readSecretXml(file.text);
     if (!def) {
       report(std::move(def).error());
       continue;

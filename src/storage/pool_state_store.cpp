@@ -8,10 +8,6 @@ namespace virtus::storage {
 
 namespace {
 
-bool endsWithXml(const std::string& name) {
-  return name.size() > 4 && name.compare(name.size() - 4, 4, ".xml") == 0;
-}
-
 std::string stem(const std::string& fileName) {
   return fileName.substr(0, fileName.size() - 4);
 }
@@ -99,34 +95,16 @@ Result<void> PoolStateStore::setAutostart(const std::string& name, bool autostar
 LoadedPools PoolStateStore::loadAll() {
   LoadedPools loaded;
   auto scan = [&](const std::string& dir, bool isConfig) {
-    if (!fs_.exists(dir))
-      return;
-    auto entries = fs_.listDirectory(dir);
-    if (!entries) {
-      loaded.problems.push_back(std::move(entries).error());
-      return;
-    }
-    std::sort(entries->begin(), entries->end());
-    for (const auto& entry : *entries) {
-      if (!endsWithXml(entry))
-        continue;
-      std::string path = dir + "/" + entry;
-      auto st = fs_.stat(path);
-      if (!st || !st->isRegular)
-        continue;
-      auto text = fs_.readFile(path);
-      if (!text) {
-        loaded.problems.push_back(std::move(text).error());
-        continue;
-      }
-      auto def = parsePoolDefinition(*text, false);
+    for (const os::XmlFile& file : os::readXmlFiles(fs_, dir, loaded.problems)) {
+      const std::string& path = file.path;
+      auto def = parsePoolDefinition(file.text, false);
       if (!def) {
         Error e = std::move(def).error();
         e.message = "cannot load storage pool file '" + path + "': " + e.text();
         loaded.problems.push_back(std::move(e));
         continue;
       }
-      if (def->name != stem(entry)) {
+      if (def->name != stem(file.name)) {
         loaded.problems.push_back(makeError(ErrorCode::InternalError, ErrorDomain::Storage,
                                             "Storage pool config filename '" + path +
                                                 "' does not match pool name '" + def->name + "'"));

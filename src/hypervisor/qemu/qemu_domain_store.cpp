@@ -11,10 +11,6 @@ namespace virtus::qemu {
 
 namespace {
 
-bool endsWithXml(const std::string& name) {
-  return name.size() > 4 && name.compare(name.size() - 4, 4, ".xml") == 0;
-}
-
 Error stateError(std::string message) {
   return makeError(ErrorCode::InternalError, ErrorDomain::Qemu, std::move(message));
 }
@@ -158,28 +154,8 @@ Result<void> QemuDomainStore::setAutostart(const std::string& name, bool autosta
 LoadedQemuDomains QemuDomainStore::loadAll() {
   LoadedQemuDomains loaded;
   auto scan = [&](const std::string& dir, auto&& handle) {
-    if (!fs_.exists(dir))
-      return;
-    auto entries = fs_.listDirectory(dir);
-    if (!entries) {
-      loaded.problems.push_back(std::move(entries).error());
-      return;
-    }
-    std::sort(entries->begin(), entries->end());
-    for (const auto& entry : *entries) {
-      if (!endsWithXml(entry))
-        continue;
-      std::string path = dir + "/" + entry;
-      auto st = fs_.lstat(path);
-      if (!st || !st->isRegular)
-        continue;
-      auto text = fs_.readFile(path);
-      if (!text) {
-        loaded.problems.push_back(std::move(text).error());
-        continue;
-      }
-      handle(path, *text);
-    }
+    for (const os::XmlFile& file : os::readXmlFiles(fs_, dir, loaded.problems))
+      handle(file.path, file.text);
   };
   scan(configDir(), [&](const std::string& path, const std::string& text) {
     auto def = model::parseDomainXml(text);
