@@ -3,11 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
 
+#include "common/event_bus.h"
 #include "driver/storage_driver.h"
 
 namespace virtus::daemon {
@@ -32,19 +29,6 @@ struct PoolEvent {
   std::int32_t detail = 0;
 };
 
-class PoolEventBus {
- public:
-  using Listener = std::function<void(const PoolEvent&)>;
-
-  std::uint64_t subscribe(Listener listener);
-  void unsubscribe(std::uint64_t id);
-  // Calls every listener (outside the bus's lock, so listeners may unsubscribe).
-  void publish(const PoolEvent& event);
-
- private:
-  std::mutex mutex_;
-  std::map<std::uint64_t, std::shared_ptr<Listener>> listeners_;
-  std::uint64_t nextId_ = 1;
-};
+using PoolEventBus = EventBus<PoolEvent>;
 
 }  // namespace virtus::daemon

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "daemon/dispatch_pool_events.h"
 #include "driver/connection.h"
 #include "driver/domain_driver.h"
 #include "rpc/dispatcher.h"
@@ -20,7 +21,7 @@
 namespace virtus::daemon {
 
 class HostInfo;
-class PoolEventBus;
+
 class DispatchStream;
 class RemoteSession;
 

@@ -13,7 +13,15 @@
 #include "common/uuid.h"
 #include "driver/domain_flags.h"
 
+namespace virtus {
+template <typename Event>
+class EventBus;
+}  // namespace virtus
+
 namespace virtus::driver {
+
+struct DomainLifecycleEvent;  // driver/domain_events.h
+using DomainEventBus = EventBus<DomainLifecycleEvent>;
 
 // virDomainPtr: what identifies a guest to callers. id is -1 while it does not run.
 struct DomainHandle {
@@ -47,6 +55,9 @@ struct BlockInfo {
 class DomainDriver {
  public:
   virtual ~DomainDriver() = default;
+
+  // Where this driver publishes its domains' lifecycle events (driver/domain_events.h).
+  virtual DomainEventBus& events() = 0;
 
   // Lookups and lists
   virtual Result<std::vector<DomainHandle>> listAllDomains(unsigned flags) = 0;

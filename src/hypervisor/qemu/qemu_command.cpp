@@ -293,7 +293,7 @@ Result<QemuCommand> buildQemuCommandLine(const DomainDef& def, const QemuLaunchP
   QemuCommand out;
   TRY_ASSIGN(auto disks, buildDiskArgs(def, diskBootIndex(def)));
   for (auto& d : disks) {
-    argv.addAll(d.args);
+    argv.addAll(d.commandLine());
     out.diskNodeNames.push_back(d.nodeName);
     out.diskAliases.push_back(d.alias);
   }

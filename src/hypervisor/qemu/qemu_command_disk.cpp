@@ -210,83 +210,103 @@ Result<std::vector<QemuDiskArgs>> buildDiskArgs(const model::DomainDef& def,
   unsigned next = 1;
   for (std::size_t i = def.disks.size(); i-- > 0;) {
     first[i] = next;
-    if (!def.disks[i].src.isEmpty())
-      next += 1 + static_cast<unsigned>(def.disks[i].backingChain.size());
+    next += diskNodeCount(def.disks[i]);
   }
 
   std::vector<QemuDiskArgs> out;
   for (std::size_t i = 0; i < def.disks.size(); ++i) {
-    const DiskDef& disk = def.disks[i];
-    QemuDiskArgs result;
-    TRY_ASSIGN(result.alias, diskAlias(disk));
-    TRY_ASSIGN(ordered_json dev, frontend(def, disk));
-    TRY_ASSIGN(auto cache, cacheMode(disk));
-    bool cdrom = disk.device == "cdrom";
-    if (disk.src.isEmpty() && !cdrom)
-      return unsupported("disk '" + disk.targetDev + "' has no source");
-
-    if (!disk.src.isEmpty()) {
-      // Layers top first: the disk's source, then its backing chain.
-      std::vector<const StorageSource*> layers{&disk.src};
-      for (const auto& b : disk.backingChain)
-        layers.push_back(&b);
-      std::vector<std::string> nodeArgs;
-      // Emitted bottom first, so that each format node's backing already exists.
-      for (std::size_t l = layers.size(); l-- > 0;) {
-        const StorageSource& src = *layers[l];
-        unsigned n = first[i] + static_cast<unsigned>(l);
-        TRY_ASSIGN(std::string fileDriver, storageDriver(disk, src));
-        TRY_ASSIGN(std::string fmtDriver, formatDriver(disk, src));
-        if (src.path.empty())
-          return unsupported("a backing layer of disk '" + disk.targetDev + "' has no source");
-        bool top = l == 0;
-        ordered_json storage;
-        storage["driver"] = fileDriver;
-        storage["filename"] = src.path;
-        if (!disk.driver.io.empty() && disk.driver.io != "default")
-          storage["aio"] = disk.driver.io;
-        storage["node-name"] = node(n, "storage");
-        storage["auto-read-only"] = true;
-        storage["discard"] = "unmap";
-        addCache(storage, cache);
-
-        ordered_json format;
-        format["node-name"] = node(n, "format");
-        format["read-only"] = !top || disk.readonly || cdrom;
-        if (top && disk.driver.discard == "unmap")
-          format["discard"] = "unmap";
-        if (top && !disk.driver.detectZeroes.empty() && disk.driver.detectZeroes != "off") {
-          std::string dz = disk.driver.detectZeroes;
-          if (dz == "unmap" && disk.driver.discard != "unmap")
-            dz = "on";
-          format["detect-zeroes"] = dz;
-        }
-        addCache(format, cache);
-        format["driver"] = fmtDriver;
-        format["file"] = node(n, "storage");
-        if (l + 1 < layers.size())
-          format["backing"] = node(n + 1, "format");
-        else if (disk.backingTerminated)
-          format["backing"] = nullptr;
-        nodeArgs.insert(nodeArgs.end(), {"-blockdev", storage.dump(), "-blockdev", format.dump()});
-      }
-      result.args = std::move(nodeArgs);
-      result.nodeName = node(first[i], "format");
-    }
-
-    if (!result.nodeName.empty())
-      dev["drive"] = result.nodeName;
-    dev["id"] = result.alias;
-    if (bootIndex[i] > 0)
-      dev["bootindex"] = bootIndex[i];
-    if (!disk.serial.empty())
-      dev["serial"] = disk.serial;
-    if (cache)
-      dev["write-cache"] = cache->writeCache ? "on" : "off";
-    result.args.insert(result.args.end(), {"-device", dev.dump()});
-    out.push_back(std::move(result));
+    TRY_ASSIGN(QemuDiskArgs one, buildOneDiskArgs(def, def.disks[i], first[i], bootIndex[i]));
+    out.push_back(std::move(one));
   }
   return out;
+}
+
+unsigned diskNodeCount(const DiskDef& disk) {
+  return disk.src.isEmpty() ? 0 : 1 + static_cast<unsigned>(disk.backingChain.size());
+}
+
+std::vector<std::string> QemuDiskArgs::commandLine() const {
+  std::vector<std::string> args;
+  for (const auto& b : blockdevs)
+    args.insert(args.end(), {"-blockdev", b});
+  args.insert(args.end(), {"-device", device});
+  return args;
+}
+
+Result<QemuDiskArgs> buildOneDiskArgs(const model::DomainDef& def, const DiskDef& disk,
+                                      unsigned firstNode, unsigned bootIndex) {
+  QemuDiskArgs result;
+  TRY_ASSIGN(result.alias, diskAlias(disk));
+  TRY_ASSIGN(ordered_json dev, frontend(def, disk));
+  TRY_ASSIGN(auto cache, cacheMode(disk));
+  bool cdrom = disk.device == "cdrom";
+  if (disk.src.isEmpty() && !cdrom)
+    return unsupported("disk '" + disk.targetDev + "' has no source");
+
+  if (!disk.src.isEmpty()) {
+    // Layers top first: the disk's source, then its backing chain.
+    std::vector<const StorageSource*> layers{&disk.src};
+    for (const auto& b : disk.backingChain)
+      layers.push_back(&b);
+    // Emitted bottom first, so that each format node's backing already exists.
+    for (std::size_t l = layers.size(); l-- > 0;) {
+      const StorageSource& src = *layers[l];
+      unsigned n = firstNode + static_cast<unsigned>(l);
+      TRY_ASSIGN(std::string fileDriver, storageDriver(disk, src));
+      TRY_ASSIGN(std::string fmtDriver, formatDriver(disk, src));
+      if (src.path.empty())
+        return unsupported("a backing layer of disk '" + disk.targetDev + "' has no source");
+      bool top = l == 0;
+      ordered_json storage;
+      storage["driver"] = fileDriver;
+      storage["filename"] = src.path;
+      if (!disk.driver.io.empty() && disk.driver.io != "default")
+        storage["aio"] = disk.driver.io;
+      storage["node-name"] = node(n, "storage");
+      storage["auto-read-only"] = true;
+      storage["discard"] = "unmap";
+      addCache(storage, cache);
+
+      ordered_json format;
+      format["node-name"] = node(n, "format");
+      format["read-only"] = !top || disk.readonly || cdrom;
+      if (top && disk.driver.discard == "unmap")
+        format["discard"] = "unmap";
+      if (top && !disk.driver.detectZeroes.empty() && disk.driver.detectZeroes != "off") {
+        std::string dz = disk.driver.detectZeroes;
+        if (dz == "unmap" && disk.driver.discard != "unmap")
+          dz = "on";
+        format["detect-zeroes"] = dz;
+      }
+      addCache(format, cache);
+      format["driver"] = fmtDriver;
+      format["file"] = node(n, "storage");
+      if (l + 1 < layers.size())
+        format["backing"] = node(n + 1, "format");
+      else if (disk.backingTerminated)
+        format["backing"] = nullptr;
+      result.blockdevs.push_back(storage.dump());
+      result.blockdevs.push_back(format.dump());
+    }
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+      unsigned n = firstNode + static_cast<unsigned>(l);
+      result.nodesTopFirst.push_back(node(n, "format"));
+      result.nodesTopFirst.push_back(node(n, "storage"));
+    }
+    result.nodeName = node(firstNode, "format");
+  }
+
+  if (!result.nodeName.empty())
+    dev["drive"] = result.nodeName;
+  dev["id"] = result.alias;
+  if (bootIndex > 0)
+    dev["bootindex"] = bootIndex;
+  if (!disk.serial.empty())
+    dev["serial"] = disk.serial;
+  if (cache)
+    dev["write-cache"] = cache->writeCache ? "on" : "off";
+  result.device = dev.dump();
+  return result;
 }
 
 }  // namespace virtus::qemu

@@ -11,10 +11,18 @@
 
 namespace virtus::qemu {
 
+// One disk's pieces, each a JSON object as text: what the command line passes to
+// -blockdev/-device and what hotplug passes to blockdev-add/device_add over QMP.
 struct QemuDiskArgs {
-  std::vector<std::string> args;  // "-blockdev", JSON, ..., "-device", JSON
-  std::string nodeName;           // the top format node ("" for an empty cdrom)
-  std::string alias;              // the device id
+  std::vector<std::string> blockdevs;  // bottom first: each node's children come before it
+  std::string device;                  // the frontend
+  std::string nodeName;                // the top format node ("" for an empty cdrom)
+  std::string alias;                   // the device id
+  // The node names of `blockdevs`, top first: the order blockdev-del removes them in.
+  std::vector<std::string> nodesTopFirst;
+
+  // "-blockdev", JSON, ..., "-device", JSON
+  std::vector<std::string> commandLine() const;
 };
 
 // Node names are libvirt's: numbered from the last disk's top layer (libvirt-1) upwards,
@@ -22,6 +30,14 @@ struct QemuDiskArgs {
 // numbers. `bootIndex` is the device's bootindex (0: none).
 Result<std::vector<QemuDiskArgs>> buildDiskArgs(const model::DomainDef& def,
                                                 const std::vector<unsigned>& bootIndex);
+
+// One disk of `def` (which gives the machine and controllers) whose layers are numbered from
+// `firstNode` (top) upwards: for a disk hotplugged into a running domain.
+Result<QemuDiskArgs> buildOneDiskArgs(const model::DomainDef& def, const model::DiskDef& disk,
+                                      unsigned firstNode, unsigned bootIndex);
+
+// How many node numbers a disk uses (one per layer of its chain; none for an empty cdrom).
+unsigned diskNodeCount(const model::DiskDef& disk);
 
 // The alias libvirt gives a disk's device ("virtio-disk1" for vdb, "scsi0-0-0-1",
 // "ide0-1-0", "sata0-0-2").

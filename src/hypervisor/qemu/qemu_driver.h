@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "driver/domain_driver.h"
+#include "driver/domain_events.h"
 #include "hypervisor/qemu/qemu_domain_store.h"
 #include "hypervisor/qemu/qemu_driver_object.h"
 #include "os/clock.h"
@@ -65,6 +66,8 @@ class QemuDomainDriver : public driver::DomainDriver {
   Result<void> waitForShutoff(const driver::DomainHandle& dom, std::chrono::milliseconds timeout);
   // The file the guest's serial console writes to when the definition has no <serial>.
   std::string consoleLogPath(const std::string& name) const;
+
+  driver::DomainEventBus& events() override { return events_; }
 
   Result<std::vector<driver::DomainHandle>> listAllDomains(unsigned flags) override;
   Result<driver::DomainHandle> lookupDomainByName(std::string_view name) override;
@@ -146,6 +149,7 @@ class QemuDomainDriver : public driver::DomainDriver {
   std::vector<ObjectPtr> objects_;   // in definition order
   int nextId_ = 1;
   std::vector<std::thread> retired_;  // watchers that finished
+  driver::DomainEventBus events_;
 };
 
 }  // namespace virtus::qemu

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "driver/domain_driver.h"
+#include "driver/domain_events.h"
 #include "hypervisor/test/test_domain_object.h"
 #include "model/domain/domain_def.h"
 
@@ -20,6 +21,8 @@ class TestDomainDriver : public driver::DomainDriver {
   // defineDomain after the XML is parsed: a new persistent guest, or the new persistent
   // definition of the guest with that name and uuid.
   Result<driver::DomainHandle> defineDomainDef(model::DomainDef def);
+
+  driver::DomainEventBus& events() override { return events_; }
 
   Result<std::vector<driver::DomainHandle>> listAllDomains(unsigned flags) override;
   Result<driver::DomainHandle> lookupDomainByName(std::string_view name) override;
@@ -77,6 +80,7 @@ class TestDomainDriver : public driver::DomainDriver {
   std::mutex mutex_;
   Objects objects_;  // in definition order
   int nextId_ = 1;   // ids are never reused
+  driver::DomainEventBus events_;
 };
 
 // A driver holding libvirt's default guest ('test', persistent, running with id 1).
