@@ -291,11 +291,14 @@ Result<QemuCommand> buildQemuCommandLine(const DomainDef& def, const QemuLaunchP
 
   TRY(addControllers(argv, def));
   QemuCommand out;
-  TRY_ASSIGN(auto disks, buildDiskArgs(def, diskBootIndex(def)));
+  QemuSecretContext secrets{paths.secretValue, paths.secretDir};
+  TRY_ASSIGN(auto disks, buildDiskArgs(def, diskBootIndex(def), secrets));
   for (auto& d : disks) {
     argv.addAll(d.commandLine());
     out.diskNodeNames.push_back(d.nodeName);
     out.diskAliases.push_back(d.alias);
+    for (auto& s : d.secrets)
+      out.secrets.push_back(std::move(s));
   }
   TRY(addSerials(argv, def, paths));
   if (def.memballoon && def.memballoon->model == "virtio") {

@@ -7,13 +7,16 @@
 // chardev, -rtc, -no-shutdown, -boot strict=on, the kernel, then the devices with JSON
 // -blockdev/-device arguments and libvirt's node names (libvirt-N-storage/-format) and
 // aliases (virtio-disk0, scsi0-0-0-0, ide0-1-0, serial0). Disk formats are always explicit:
-// QEMU never probes one.
+// QEMU never probes one. Network disks' secrets are -object secret with a file each (not
+// libvirt's AES-encrypted data: see qemu_command_secret.h), which the driver writes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "hypervisor/qemu/qemu_command_secret.h"
 #include "model/domain/domain_def.h"
 
 namespace virtus::qemu {
@@ -27,6 +30,12 @@ struct QemuLaunchPaths {
   // When the definition has no <serial>: a serial port (serial0, ttyS0) writing to this
   // file, so that the guest's console can be read. Empty: no serial port is added.
   std::string consoleLogPath;
+  // The value of a secret that a network disk's <auth> names (raw bytes). Empty: disks with
+  // <auth> are refused.
+  std::function<Result<std::string>(const model::DiskSecretRef&)> secretValue;
+  // The directory (mode 0700) where the driver writes QemuCommand::secrets before it spawns
+  // QEMU. Required when a disk has <auth>.
+  std::string secretDir;
 };
 
 struct QemuCommand {
@@ -37,12 +46,15 @@ struct QemuCommand {
   std::vector<std::string> diskNodeNames;
   // The device id of each disk, in the definition's order (virtio-disk0, scsi0-0-0-0...).
   std::vector<std::string> diskAliases;
+  // The secret files the command line names: the driver writes each (mode 0600) before it
+  // spawns QEMU and removes them once QMP is up. Never log their values.
+  std::vector<QemuSecretObject> secrets;
 };
 
 // The command line, or CONFIG_UNSUPPORTED (domain QEMU) for what Virtus cannot run yet: a
-// disk without an explicit format, volume and network disks (the storage driver resolves
-// volumes first), interfaces, graphics, and the other devices listed in
-// qemu_command.cpp.
+// disk without an explicit format, volume disks (the storage driver resolves them first),
+// sheepdog and the network protocols qemu_command_network.h does not list, interfaces, graphics,
+// and the other devices listed in qemu_command.cpp.
 Result<QemuCommand> buildQemuCommandLine(const model::DomainDef& def, const QemuLaunchPaths& paths);
 
 }  // namespace virtus::qemu

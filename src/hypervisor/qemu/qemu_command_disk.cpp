@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hypervisor/qemu/qemu_command_network.h"
 #include "hypervisor/qemu/qemu_command_pci.h"
 
 namespace virtus::qemu {
@@ -24,6 +25,9 @@ Result<std::string> formatDriver(const DiskDef& disk, const StorageSource& src) 
   static constexpr std::array<std::string_view, 12> kDrivers{
       "raw", "qcow2", "qcow",  "qed", "vmdk",      "vpc",
       "vdi", "vhdx",  "cloop", "dmg", "parallels", "bochs"};
+  // libvirt's post-parse makes a network source without a format raw; QEMU never probes.
+  if (src.format.empty() && src.type == "network")
+    return std::string("raw");
   if (src.format.empty())
     return unsupported("disk '" + disk.targetDev +
                        "' has no format: Virtus never lets QEMU probe one, give it with "
@@ -38,21 +42,27 @@ Result<std::string> formatDriver(const DiskDef& disk, const StorageSource& src) 
                      "' is not supported by Virtus' QEMU driver");
 }
 
-Result<std::string> storageDriver(const DiskDef& disk, const StorageSource& src) {
+// The storage node of a local layer (file, block) up to its common options.
+Result<ordered_json> localStorage(const DiskDef& disk, const StorageSource& src) {
+  ordered_json storage;
   if (src.type == "file")
-    return std::string("file");
-  if (src.type == "block")
-    return std::string("host_device");
-  if (src.type == "volume")
+    storage["driver"] = "file";
+  else if (src.type == "block")
+    storage["driver"] = "host_device";
+  else if (src.type == "volume")
     return unsupported(
         "disks of type 'volume' must be resolved to a path by the storage "
         "driver before the command line is built (disk '" +
         disk.targetDev + "')");
-  if (src.type == "network")
-    return unsupported("disk '" + disk.targetDev + "' uses network protocol '" + src.protocol +
-                       "', which Virtus' QEMU driver does not support yet");
-  return unsupported("disk '" + disk.targetDev + "' of type '" + src.type +
-                     "' is not supported by Virtus' QEMU driver");
+  else
+    return unsupported("disk '" + disk.targetDev + "' of type '" + src.type +
+                       "' is not supported by Virtus' QEMU driver");
+  if (src.path.empty())
+    return unsupported("a backing layer of disk '" + disk.targetDev + "' has no source");
+  storage["filename"] = src.path;
+  if (!disk.driver.io.empty() && disk.driver.io != "default")
+    storage["aio"] = disk.driver.io;
+  return storage;
 }
 
 // cache.direct and cache.no-flush of a <driver cache=> mode, and the device's write-cache.
@@ -109,7 +119,16 @@ bool isQ35(const std::string& machine) {
 Result<ordered_json> frontend(const model::DomainDef& def, const DiskDef& disk) {
   ordered_json dev;
   bool cdrom = disk.device == "cdrom";
-  if (disk.device != "disk" && !cdrom)
+  if (disk.device == "lun") {
+    // SCSI passthrough of a host block device or an iSCSI LUN.
+    bool iscsi = disk.src.type == "network" && disk.src.protocol == "iscsi";
+    if (disk.src.type != "block" && !iscsi)
+      return unsupported("disk '" + disk.targetDev +
+                         "': device 'lun' needs a block device or an iSCSI source");
+    if (disk.targetBus != "scsi")
+      return unsupported("disk '" + disk.targetDev + "': device 'lun' needs bus 'scsi', not '" +
+                         disk.targetBus + "'");
+  } else if (disk.device != "disk" && !cdrom)
     return unsupported("disk device '" + disk.device + "' of disk '" + disk.targetDev +
                        "' is not supported by Virtus' QEMU driver");
   const model::DeviceAddress* drive = driveAddress(disk);
@@ -134,7 +153,7 @@ Result<ordered_json> frontend(const model::DomainDef& def, const DiskDef& disk) 
     if (!ctl->model.empty() && ctl->model != "virtio-scsi")
       return unsupported("SCSI controller model '" + ctl->model +
                          "' is not supported by Virtus' QEMU driver (use 'virtio-scsi')");
-    dev["driver"] = cdrom ? "scsi-cd" : "scsi-hd";
+    dev["driver"] = cdrom ? "scsi-cd" : disk.device == "lun" ? "scsi-block" : "scsi-hd";
     dev["bus"] = "scsi" + std::to_string(drive->controller) + ".0";
     dev["channel"] = drive->bus;
     dev["scsi-id"] = drive->target;
@@ -204,7 +223,8 @@ Result<std::string> diskAlias(const DiskDef& disk) {
 }
 
 Result<std::vector<QemuDiskArgs>> buildDiskArgs(const model::DomainDef& def,
-                                                const std::vector<unsigned>& bootIndex) {
+                                                const std::vector<unsigned>& bootIndex,
+                                                const QemuSecretContext& secrets) {
   // Node numbers: the last disk's top layer is 1 (libvirt's order).
   std::vector<unsigned> first(def.disks.size());
   unsigned next = 1;
@@ -215,7 +235,8 @@ Result<std::vector<QemuDiskArgs>> buildDiskArgs(const model::DomainDef& def,
 
   std::vector<QemuDiskArgs> out;
   for (std::size_t i = 0; i < def.disks.size(); ++i) {
-    TRY_ASSIGN(QemuDiskArgs one, buildOneDiskArgs(def, def.disks[i], first[i], bootIndex[i]));
+    TRY_ASSIGN(QemuDiskArgs one,
+               buildOneDiskArgs(def, def.disks[i], first[i], bootIndex[i], secrets));
     out.push_back(std::move(one));
   }
   return out;
@@ -227,14 +248,28 @@ unsigned diskNodeCount(const DiskDef& disk) {
 
 std::vector<std::string> QemuDiskArgs::commandLine() const {
   std::vector<std::string> args;
-  for (const auto& b : blockdevs)
-    args.insert(args.end(), {"-blockdev", b});
+  std::size_t object = 0;
+  for (std::size_t b = 0; b < blockdevs.size(); ++b) {
+    for (; object < objects.size() && objectsBefore[object] <= b; ++object)
+      args.insert(args.end(), {"-object", objects[object]});
+    args.insert(args.end(), {"-blockdev", blockdevs[b]});
+  }
+  for (; object < objects.size(); ++object)
+    args.insert(args.end(), {"-object", objects[object]});
   args.insert(args.end(), {"-device", device});
   return args;
 }
 
+std::vector<nlohmann::json> QemuDiskArgs::objectAddArguments() const {
+  std::vector<nlohmann::json> out;
+  for (const auto& s : secrets)
+    out.push_back(s.objectAddArguments());
+  return out;
+}
+
 Result<QemuDiskArgs> buildOneDiskArgs(const model::DomainDef& def, const DiskDef& disk,
-                                      unsigned firstNode, unsigned bootIndex) {
+                                      unsigned firstNode, unsigned bootIndex,
+                                      const QemuSecretContext& secrets) {
   QemuDiskArgs result;
   TRY_ASSIGN(result.alias, diskAlias(disk));
   TRY_ASSIGN(ordered_json dev, frontend(def, disk));
@@ -252,16 +287,21 @@ Result<QemuDiskArgs> buildOneDiskArgs(const model::DomainDef& def, const DiskDef
     for (std::size_t l = layers.size(); l-- > 0;) {
       const StorageSource& src = *layers[l];
       unsigned n = firstNode + static_cast<unsigned>(l);
-      TRY_ASSIGN(std::string fileDriver, storageDriver(disk, src));
-      TRY_ASSIGN(std::string fmtDriver, formatDriver(disk, src));
-      if (src.path.empty())
-        return unsupported("a backing layer of disk '" + disk.targetDev + "' has no source");
-      bool top = l == 0;
       ordered_json storage;
-      storage["driver"] = fileDriver;
-      storage["filename"] = src.path;
-      if (!disk.driver.io.empty() && disk.driver.io != "default")
-        storage["aio"] = disk.driver.io;
+      if (src.type == "network") {
+        TRY_ASSIGN(NetworkStorageNode net,
+                   buildNetworkStorageNode(src, node(n, "storage"), disk.targetDev, secrets));
+        storage = std::move(net.props);
+        for (auto& secret : net.secrets) {
+          result.objects.push_back(secret.commandLineJson());
+          result.objectsBefore.push_back(result.blockdevs.size());
+          result.secrets.push_back(std::move(secret));
+        }
+      } else {
+        TRY_ASSIGN(storage, localStorage(disk, src));
+      }
+      TRY_ASSIGN(std::string fmtDriver, formatDriver(disk, src));
+      bool top = l == 0;
       storage["node-name"] = node(n, "storage");
       storage["auto-read-only"] = true;
       storage["discard"] = "unmap";

@@ -296,9 +296,10 @@ TEST(QemuCommand, VolumeNetworkAndDirDisksAreRefused) {
       "command line is built (disk 'vda')");
   expectUnsupported(
       build(domainXml("<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
-                      "<source protocol='nbd' name='x'><host name='h'/></source>"
+                      "<source protocol='sheepdog' name='x'><host name='h'/></source>"
                       "<target dev='vda' bus='virtio'/></disk>")),
-      "disk 'vda' uses network protocol 'nbd', which Virtus' QEMU driver does not support yet");
+      "disk 'vda' uses network protocol 'sheepdog', which QEMU no longer has (its driver was "
+      "removed in QEMU 6.0)");
   expectUnsupported(
       build(domainXml("<disk type='dir' device='disk'><driver name='qemu' type='fat'/>"
                       "<source dir='/srv'/><target dev='vda' bus='virtio'/></disk>")),
