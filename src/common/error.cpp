@@ -78,6 +78,8 @@ std::string_view errorFormat(ErrorCode code) {
       return "storage volume %s exists already";
     case ErrorCode::XmlInvalidSchema:
       return "XML document failed to validate against schema: %s";
+    case ErrorCode::DeviceMissing:
+      return "device not found: %s";
     // libvirt's is "no connection driver available for %s"; Virtus's callers still write the
     // whole sentence as the detail.
     case ErrorCode::NoConnect:
@@ -218,6 +220,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "VIR_ERR_STORAGE_VOL_EXIST";
     case ErrorCode::XmlInvalidSchema:
       return "VIR_ERR_XML_INVALID_SCHEMA";
+    case ErrorCode::DeviceMissing:
+      return "VIR_ERR_DEVICE_MISSING";
   }
   return "VIR_ERR_UNKNOWN";
 }

@@ -50,6 +50,7 @@ enum class ErrorCode : int {
   AccessDenied = 88,
   StorageVolExist = 90,
   XmlInvalidSchema = 92,
+  DeviceMissing = 99,
 };
 
 // libvirt's virErrorDomain: which subsystem raised the error.

@@ -315,6 +315,12 @@ void registerDevices(HandlerTable& t) {
         TRY_ASSIGN(auto info, d->blockInfo(fromWire(a.dom), a.xml));
         return DomainGetBlockInfoRet{info.allocation, info.capacity, info.physical};
       });
+  t.on<Proc::DomainBlockStats>(
+      [](RemoteSession& s, const DomainBlockStatsArgs& a) -> Result<DomainBlockStatsRet> {
+        TRY_ASSIGN(auto* d, domainsFor<Proc::DomainBlockStats>(s));
+        TRY_ASSIGN(auto st, d->blockStats(fromWire(a.dom), a.path));
+        return DomainBlockStatsRet{st.rdReq, st.rdBytes, st.wrReq, st.wrBytes, st.errs};
+      });
 }
 
 }  // namespace

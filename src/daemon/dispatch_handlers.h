@@ -15,6 +15,7 @@ void registerStorageHandlers(HandlerTable& table);
 void registerStreamHandlers(HandlerTable& table);
 void registerSecretHandlers(HandlerTable& table);
 void registerDomainHandlers(HandlerTable& table);
+void registerDomainEventHandlers(HandlerTable& table);
 
 inline rpc::remote::Pool toWire(const driver::PoolHandle& p) {
   return {p.name, p.uuid};

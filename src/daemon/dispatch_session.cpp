@@ -88,15 +88,20 @@ void RemoteSession::stream(const rpc::MessageHeader& header, std::string_view pa
 void RemoteSession::closed() {
   std::map<std::uint32_t, std::shared_ptr<DispatchStream>> streams;
   std::map<std::int32_t, std::uint64_t> callbacks;
+  std::map<std::int32_t, DomainCallback> domainCallbacks;
   {
     std::lock_guard lock(mutex_);
     streams.swap(streams_);
     callbacks.swap(poolCallbacks_);
+    domainCallbacks.swap(domainCallbacks_);
   }
   for (auto& [serial, s] : streams)
     s->abort();
   for (auto& [id, busId] : callbacks)
     services_.poolEvents.unsubscribe(busId);
+  for (auto& [id, cb] : domainCallbacks)
+    if (cb.bus)
+      cb.bus->unsubscribe(cb.busId);
 }
 
 Result<void> RemoteSession::open(std::optional<std::string> name, std::uint32_t) {
@@ -179,6 +184,59 @@ Result<void> RemoteSession::removePoolEventCallback(std::int32_t callbackId) {
     poolCallbacks_.erase(it);
   }
   services_.poolEvents.unsubscribe(busId);
+  return {};
+}
+
+Result<std::int32_t> RemoteSession::addDomainEventCallback(std::int32_t eventId,
+                                                           std::optional<Uuid> dom) {
+  driver::DomainDriver* domains = domains_;
+  if (!domains)
+    return makeError(ErrorCode::NoSupport, ErrorDomain::Domain, "virConnectDomainEventRegisterAny");
+  std::int32_t callbackId;
+  {
+    std::lock_guard lock(mutex_);
+    callbackId = nextCallbackId_++;
+  }
+  DomainCallback cb;
+  if (eventId == kDomainEventIdLifecycle) {
+    cb.bus = &domains->events();
+    std::weak_ptr<RemoteSession> weak = weak_from_this();
+    cb.busId =
+        cb.bus->subscribe([weak, callbackId, dom](const driver::DomainLifecycleEvent& event) {
+          if (dom && *dom != event.dom.uuid)
+            return;
+          auto self = weak.lock();
+          if (!self)
+            return;
+          rpc::MessageHeader h;
+          h.type = rpc::MessageType::Message;
+          h.procedure = rpc::remote::kDomainEventCallbackLifecycle;
+          rpc::remote::DomainEventCallbackLifecycleMsg msg{
+              callbackId,
+              {{event.dom.name, event.dom.uuid, event.dom.id},
+               static_cast<std::int32_t>(event.type),
+               event.detail}};
+          self->channel_->send(rpc::encodeFrame(h, rpc::xdrEncodeToString(msg)));
+        });
+  }
+  std::lock_guard lock(mutex_);
+  domainCallbacks_[callbackId] = cb;
+  return callbackId;
+}
+
+Result<void> RemoteSession::removeDomainEventCallback(std::int32_t callbackId) {
+  DomainCallback cb;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = domainCallbacks_.find(callbackId);
+    if (it == domainCallbacks_.end())
+      return makeError(ErrorCode::InternalError, ErrorDomain::Rpc,
+                       "domain event callback " + std::to_string(callbackId) + " not registered");
+    cb = it->second;
+    domainCallbacks_.erase(it);
+  }
+  if (cb.bus)
+    cb.bus->unsubscribe(cb.busId);
   return {};
 }
 

@@ -15,12 +15,17 @@
 #include "daemon/dispatch_pool_events.h"
 #include "driver/connection.h"
 #include "driver/domain_driver.h"
+#include "driver/domain_events.h"
 #include "rpc/dispatcher.h"
 #include "rpc/procedure_table.h"
 
 namespace virtus::daemon {
 
 class HostInfo;
+
+// virDomainEventID: lifecycle, and how many ids libvirt 9.0 knows (VIR_DOMAIN_EVENT_ID_LAST).
+inline constexpr std::int32_t kDomainEventIdLifecycle = 0;
+inline constexpr std::int32_t kDomainEventIdCount = 27;
 
 class DispatchStream;
 class RemoteSession;
@@ -76,6 +81,13 @@ class RemoteSession final : public rpc::Session,
   std::int32_t addPoolEventCallback(std::int32_t eventId, std::optional<Uuid> pool);
   Result<void> removePoolEventCallback(std::int32_t callbackId);
 
+  // Domain event registrations (CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY), on the event
+  // bus of this session's domain driver, for every domain or the one with uuid `dom`.
+  // Lifecycle registrations receive DOMAIN_EVENT_CALLBACK_LIFECYCLE messages; the other
+  // event ids are recorded only (the drivers publish none of them). Callers check the id.
+  Result<std::int32_t> addDomainEventCallback(std::int32_t eventId, std::optional<Uuid> dom);
+  Result<void> removeDomainEventCallback(std::int32_t callbackId);
+
  private:
   void reply(const rpc::MessageHeader& call, Result<std::string> result);
 
@@ -88,6 +100,11 @@ class RemoteSession final : public rpc::Session,
   std::string uri_;
   std::map<std::uint32_t, std::shared_ptr<DispatchStream>> streams_;
   std::map<std::int32_t, std::uint64_t> poolCallbacks_;  // callback id -> bus id
+  struct DomainCallback {
+    driver::DomainEventBus* bus = nullptr;  // null: an event id no driver publishes
+    std::uint64_t busId = 0;
+  };
+  std::map<std::int32_t, DomainCallback> domainCallbacks_;  // by callback id
   std::int32_t nextCallbackId_ = 0;
 };
 

@@ -28,6 +28,7 @@ class RemoteDispatcher final : public rpc::Dispatcher {
     registerStreamHandlers(handlers_);
     registerSecretHandlers(handlers_);
     registerDomainHandlers(handlers_);
+    registerDomainEventHandlers(handlers_);
   }
 
   std::shared_ptr<rpc::Session> openSession(std::shared_ptr<rpc::ClientChannel> channel) override {

@@ -4,6 +4,7 @@
 // stderr and exit 1; SIGTERM/SIGINT stop cleanly (exit 0); SIGHUP reloads the config file.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -15,8 +16,11 @@
 #include "daemon/daemon_config.h"
 #include "daemon/daemon_options.h"
 #include "daemon/daemonize.h"
+#include "daemon/disk_secret_resolver.h"
+#include "daemon/dispatch_host_info.h"
 #include "daemon/libvirt_socket_paths.h"
 #include "daemon/pid_file.h"
+#include "daemon/qemu_host_caps.h"
 #include "daemon/remote_dispatch.h"
 #include "daemon/signal_waiter.h"
 #include "daemon/storage_volume_resolver.h"
@@ -34,8 +38,10 @@ namespace {
 
 // The one place that creates the dispatcher.
 std::unique_ptr<rpc::Dispatcher> makeDispatcher(driver::Connection& conn,
-                                                std::shared_ptr<driver::DomainDriver> qemu) {
+                                                std::shared_ptr<driver::DomainDriver> qemu,
+                                                std::shared_ptr<HostInfo> host) {
   DispatchOptions options;
+  options.host = std::move(host);
   options.defaultUri = ::geteuid() == 0 ? "qemu:///system" : "qemu:///session";
   options.qemuDomains = std::move(qemu);
   return makeRemoteDispatcher(conn, std::move(options));
@@ -173,12 +179,16 @@ int runDaemon(const DaemonOptions& options) {
   qemu::QemuDriverConfig qemuConfig;
   qemuConfig.paths = plan.paths;
   qemuConfig.resolveVolume = makeStorageVolumeResolver(conn->storage());
+  qemuConfig.resolveSecret = makeDiskSecretResolver(conn->secrets());
   auto qemuDomains = std::make_shared<qemu::QemuDomainDriver>(fs, clock, std::move(qemuConfig));
   for (const auto& problem : qemuDomains->loadProblems())
     reporter.info("virtusd: warning: " + problem.text());
   for (const auto& problem : qemuDomains->autostartDomains())
     reporter.info("virtusd: warning: " + problem.text());
-  auto dispatcher = makeDispatcher(*conn, qemuDomains);
+  // QEMU's capabilities: probed on first need (never here), then read from the cache.
+  auto qemuHost = makeQemuHostCaps(fs, clock, plan.paths, splitSearchPath(std::getenv("PATH")),
+                                   [](const std::string& text) { logLine(text); });
+  auto dispatcher = makeDispatcher(*conn, qemuDomains, makeLinuxHostInfo(qemuHost));
   if (!dispatcher) {
     return fail(makeError(ErrorCode::NoSupport, ErrorDomain::None,
                           "cannot create the protocol dispatcher"));

@@ -52,6 +52,15 @@ struct BlockInfo {
   std::uint64_t physical = 0;
 };
 
+// virDomainBlockStatsStruct: for domblkstat. -1: not known.
+struct BlockStats {
+  std::int64_t rdReq = -1;
+  std::int64_t rdBytes = -1;
+  std::int64_t wrReq = -1;
+  std::int64_t wrBytes = -1;
+  std::int64_t errs = -1;
+};
+
 class DomainDriver {
  public:
   virtual ~DomainDriver() = default;
@@ -96,6 +105,12 @@ class DomainDriver {
   virtual Result<void> updateDevice(const DomainHandle& dom, std::string_view xml,
                                     unsigned flags) = 0;
   virtual Result<BlockInfo> blockInfo(const DomainHandle& dom, std::string_view disk) = 0;
+  // virDomainBlockStats of a running domain's disk (target or source path).
+  virtual Result<BlockStats> blockStats(const DomainHandle& dom, std::string_view disk);
 };
+
+inline Result<BlockStats> DomainDriver::blockStats(const DomainHandle&, std::string_view) {
+  return makeError(ErrorCode::NoSupport, ErrorDomain::Domain, "virDomainBlockStats");
+}
 
 }  // namespace virtus::driver

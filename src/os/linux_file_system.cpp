@@ -113,6 +113,10 @@ class LinuxFile final : public File {
     if (!doStatx(fd_, "", AT_EMPTY_PATH, st)) {
       return sysError(errno, "cannot stat file " + quoted(path_));
     }
+    // statx gives a block device no size: an open one can tell its own.
+    std::uint64_t deviceSize = 0;
+    if (st.isBlockDevice && ::ioctl(fd_, BLKGETSIZE64, &deviceSize) == 0)
+      st.size = deviceSize;
     return st;
   }
 

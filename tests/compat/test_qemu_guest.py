@@ -3,162 +3,45 @@ boots under TCG from two volumes of a dir pool (qcow2 and raw), reports them wit
 contents, is suspended, resumed and shut down through the ACPI button; started again, it
 survives a restart of virtusd, is destroyed by the new daemon, and nothing is left."""
 import os
-import re
-import shutil
 import signal
 import subprocess
-import sys
 import time
 
-import pytest
+import libvirt
 
-from compat_support import Virtusd, as_daemon_user, require_virtusd, run_virsh, socket_accepts
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "guest"))
-import guest as tg  # noqa: E402
-
-BOOT_TIMEOUT = 120  # seconds; a boot takes 3 to 15 s under TCG here, depending on the load
-STATE_TIMEOUT = 60
-
-RAW_PATTERN = bytes(range(16)) * 4096  # 64 KiB, then zeros
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "timed out after %s s waiting for %s" % (timeout, what)
-        time.sleep(0.1)
-
-
-def reaches_state(uri, name, want, timeout):
-    """Whether `virsh domstate --reason` says WANT within TIMEOUT seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if domstate(uri, name) == want:
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.1)
-
-
-def virsh_ok(uri, *args):
-    rc, out, err = run_virsh(uri, list(args))
-    assert rc == 0, "virsh %s failed (%d): %s%s" % (" ".join(args), rc, out, err)
-    return out
-
-
-def domstate(uri, name):
-    return virsh_ok(uri, "domstate", name, "--reason").strip()
-
-
-def qemu_pid(tree, name):
-    """The pid in virtusd's runtime state for NAME, or None."""
-    path = os.path.join(tree, "run", "qemu", name + ".xml")
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError:
-        return None
-    m = re.search(r"<domstatus[^>]*\bpid=['\"](\d+)['\"]", text)
-    return int(m.group(1)) if m else None
-
-
-def pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-
-
-def domain_xml(kernel, initrd):
-    return """<domain type='qemu'>
-  <name>g1</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>%s</kernel>
-    <initrd>%s</initrd>
-    <cmdline>%s virtus.wait=300</cmdline>
-  </os>
-  <features><acpi/></features>
-  <devices>
-    <disk type='volume' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source pool='images' volume='boot.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <disk type='volume' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source pool='images' volume='data.img'/>
-      <target dev='vdb' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-""" % (kernel, initrd, tg.BASE_CMDLINE)
-
-
-@pytest.fixture
-def setup(tmp_path):
-    require_virtusd()
-    tg.require_tools()
-    built = tg.build()
-    daemon = Virtusd()
-    pids = []
-    try:
-        # The daemon runs as an unprivileged user: give it its own copies of the guest.
-        kernel = os.path.join(daemon.data, "vmlinuz")
-        initrd = os.path.join(daemon.data, "initrd.img")
-        shutil.copy(built.kernel, kernel)
-        shutil.copy(built.initrd, initrd)
-        uid, gid = os.stat(daemon.data).st_uid, os.stat(daemon.data).st_gid
-        pool_dir = os.path.join(daemon.data, "images")
-        uri = daemon.uri()
-        virsh_ok(uri, "pool-define-as", "images", "dir", "--target", pool_dir)
-        virsh_ok(uri, "pool-build", "images")
-        virsh_ok(uri, "pool-start", "images")
-        # A qcow2 image whose first guest-visible bytes are 0xab, made with QEMU's tools and
-        # handed to the pool; a raw volume filled through virsh vol-upload.
-        qcow2 = os.path.join(pool_dir, "boot.qcow2")
-        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", qcow2, "32M"], check=True)
-        subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0xab 0 4096", qcow2],
-                       check=True, capture_output=True)
-        os.chown(qcow2, uid, gid)
-        virsh_ok(uri, "pool-refresh", "images")
-        virsh_ok(uri, "vol-create-as", "images", "data.img", "4M", "--format", "raw")
-        upload = tmp_path / "pattern.bin"
-        upload.write_bytes(RAW_PATTERN)
-        virsh_ok(uri, "vol-upload", "--pool", "images", "data.img", str(upload))
-        xml = os.path.join(daemon.data, "g1.xml")
-        with open(xml, "w") as f:
-            f.write(domain_xml(kernel, initrd))
-        yield daemon, xml, pids
-    finally:
-        for pid in pids + [qemu_pid(daemon.tree, "g1")]:
-            if pid and pid_alive(pid):
-                os.kill(pid, signal.SIGKILL)
-        daemon.stop()
-
-
-def console(daemon):
-    return os.path.join(daemon.tree, "log", "qemu", "g1.console.log")
-
-
-def check_disks(report):
-    vda, vdb = report.disk("vda"), report.disk("vdb")
-    assert vda is not None and vdb is not None, report
-    assert vda.size == 32 * 1024 * 1024 and vda.head == b"\xab" * 16, vda
-    assert vdb.size == 4 * 1024 * 1024 and vdb.head == RAW_PATTERN[:16], vdb
-    assert not vda.readonly and not vdb.readonly
-    assert not report.errors and not report.panic, report
+from compat_support import as_daemon_user, run_virsh, socket_accepts
+from domain_events import Recorder, start_event_loop
+from qemu_guest_support import (BOOT_TIMEOUT, STATE_TIMEOUT, check_disks, console, domstate,  # noqa: F401
+                                pid_alive, qemu_pid, reaches_state, setup, tg, virsh_ok,
+                                wait_until)
 
 
 def test_guest_lifecycle_through_virsh(setup):
     daemon, xml, pids = setup
+    uri = daemon.uri()
+    # The lifecycle events, as a python client registered for them receives them.
+    start_event_loop()
+    conn = libvirt.open(uri)
+    events = Recorder()
+    callback = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, events,
+                                           None)
+    try:
+        run_lifecycle(daemon, xml, pids)
+        E = libvirt
+        want = [("g1", E.VIR_DOMAIN_EVENT_DEFINED, E.VIR_DOMAIN_EVENT_DEFINED_ADDED),
+                ("g1", E.VIR_DOMAIN_EVENT_STARTED, E.VIR_DOMAIN_EVENT_STARTED_BOOTED),
+                ("g1", E.VIR_DOMAIN_EVENT_SUSPENDED, E.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED),
+                ("g1", E.VIR_DOMAIN_EVENT_RESUMED, E.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED),
+                ("g1", E.VIR_DOMAIN_EVENT_SHUTDOWN, E.VIR_DOMAIN_EVENT_SHUTDOWN_GUEST),
+                ("g1", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN),
+                ("g1", E.VIR_DOMAIN_EVENT_UNDEFINED, E.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED)]
+        assert events.wait_for(len(want)) == want
+    finally:
+        conn.domainEventDeregisterAny(callback)
+        conn.close()
+
+
+def run_lifecycle(daemon, xml, pids):
     uri = daemon.uri()
     virsh_ok(uri, "define", xml)
     assert domstate(uri, "g1") == "shut off (unknown)"

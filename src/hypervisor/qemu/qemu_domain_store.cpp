@@ -87,6 +87,9 @@ std::string QemuDomainStore::monitorPath(const std::string& name) const {
 std::string QemuDomainStore::logPath(const std::string& name) const {
   return logDir() + "/" + name + ".log";
 }
+std::string QemuDomainStore::secretDir(const std::string& name) const {
+  return stateDir() + "/" + name + ".secrets";
+}
 
 Result<void> QemuDomainStore::ensureDir(const std::string& dir) {
   if (fs_.exists(dir))
@@ -114,13 +117,60 @@ Result<void> QemuDomainStore::deleteConfig(const std::string& name) {
 
 Result<void> QemuDomainStore::saveState(const QemuRuntimeState& state) {
   TRY(ensureDir(stateDir()));
-  return fs_.writeFileAtomic(statePath(state.def.name), formatRuntimeState(state), 0600);
+  // Replaced by a rename, so that a reader sees the old or the new file, but not fsync'ed:
+  // the state describes running QEMUs, which a host crash takes with it, and two fsyncs
+  // cost more than the rest of a domain's start on a busy disk.
+  const std::string path = statePath(state.def.name);
+  const std::string temp = path + ".new";
+  if (fs_.lstat(temp))
+    (void)fs_.removeFile(temp);
+  {
+    TRY_ASSIGN(os::FilePtr file, fs_.open(temp, os::OpenMode::CreateExclusive, 0600));
+    const std::string text = formatRuntimeState(state);
+    TRY(file->writeAt(0, text));
+  }
+  if (auto renamed = fs_.rename(temp, path); !renamed) {
+    (void)fs_.removeFile(temp);
+    return renamed;
+  }
+  return ok();
 }
 
 void QemuDomainStore::removeState(const std::string& name) {
   for (const auto& path : {statePath(name), monitorPath(name)})
     if (fs_.lstat(path))
       (void)fs_.removeFile(path);
+  removeSecrets(name);
+}
+
+Result<void> QemuDomainStore::writeSecrets(const std::string& name,
+                                           const std::vector<QemuSecretObject>& secrets) {
+  removeSecrets(name);
+  if (secrets.empty())
+    return ok();
+  TRY(ensureDir(stateDir()));
+  TRY(fs_.makeDirectory(secretDir(name), 0700));
+  for (const auto& secret : secrets) {
+    auto written = [&]() -> Result<void> {
+      TRY_ASSIGN(os::FilePtr file, fs_.open(secret.path, os::OpenMode::CreateExclusive, 0600));
+      return file->writeAt(0, secret.value);
+    }();
+    if (!written) {
+      removeSecrets(name);
+      return written;
+    }
+  }
+  return ok();
+}
+
+void QemuDomainStore::removeSecrets(const std::string& name) {
+  const std::string dir = secretDir(name);
+  if (!fs_.lstat(dir))
+    return;
+  if (auto files = fs_.listDirectory(dir))
+    for (const auto& file : *files)
+      (void)fs_.removeFile(dir + "/" + file);
+  (void)fs_.removeDirectory(dir);
 }
 
 bool QemuDomainStore::isAutostart(const std::string& name) {

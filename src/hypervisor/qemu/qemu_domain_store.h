@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "hypervisor/qemu/qemu_command_secret.h"
 #include "model/domain/domain_def.h"
 #include "os/file_system.h"
 #include "os/root_paths.h"
@@ -60,13 +61,20 @@ class QemuDomainStore {
   std::string statePath(const std::string& name) const;
   std::string monitorPath(const std::string& name) const;
   std::string logPath(const std::string& name) const;
+  // Where the secrets of a starting domain's disks wait for QEMU to read them (mode 0700).
+  std::string secretDir(const std::string& name) const;
 
   Result<void> saveConfig(const model::DomainDef& def);
   // A missing file is fine.
   Result<void> deleteConfig(const std::string& name);
   Result<void> saveState(const QemuRuntimeState& state);
-  // Best effort: the state file and the monitor socket; missing ones are fine.
+  // Best effort: the state file, the monitor socket and the secret files; missing ones are
+  // fine.
   void removeState(const std::string& name);
+  // Writes each secret to its file (mode 0600) in a new secretDir(name) of mode 0700.
+  Result<void> writeSecrets(const std::string& name, const std::vector<QemuSecretObject>& secrets);
+  // Best effort: the secret files of `name` and their directory.
+  void removeSecrets(const std::string& name);
   Result<void> setAutostart(const std::string& name, bool autostart);
   bool isAutostart(const std::string& name);
   // Creates run/qemu and log/qemu.

@@ -34,10 +34,6 @@ Result<model::DomainDef> parseAndValidate(std::string_view xml) {
   return def;
 }
 
-Error noSupport(const char* api) {
-  return qemuError(ErrorCode::NoSupport, api);
-}
-
 }  // namespace
 
 QemuDomainDriver::QemuDomainDriver(os::FileSystem& fs, const os::Clock& clock,
@@ -187,9 +183,10 @@ Result<DomainHandle> QemuDomainDriver::lookupDomainById(int id) {
 Result<DomainHandle> QemuDomainDriver::defineDomain(std::string_view xml, unsigned flags) {
   TRY(checkFlags(flags, driver::define_domain::kValidate, "qemuDomainDefineXMLFlags"));
   TRY_ASSIGN(model::DomainDef def, parseAndValidate(xml));
-  std::lock_guard lock(mutex_);
+  Lock lock(mutex_);
   TRY_ASSIGN(ObjectPtr obj, checkDuplicate(def));
   TRY(store_.saveConfig(def));
+  const bool added = !obj || !obj->persistent;
   if (!obj) {
     obj = std::make_shared<QemuDomainObject>();
     obj->def = std::move(def);
@@ -200,26 +197,35 @@ Result<DomainHandle> QemuDomainDriver::defineDomain(std::string_view xml, unsign
     obj->def = std::move(def);
   }
   obj->persistent = true;
-  return handleOf(*obj);
+  const DomainHandle handle = handleOf(*obj);
+  lock.unlock();
+  events_.publish(
+      {handle, driver::DomainEventType::Defined,
+       added ? driver::event_detail::defined::kAdded : driver::event_detail::defined::kUpdated});
+  return handle;
 }
 
 Result<void> QemuDomainDriver::undefineDomain(const DomainHandle& dom, unsigned flags) {
   namespace ud = driver::undefine_domain;
   TRY(checkFlags(flags, ud::kManagedSave | ud::kSnapshotsMetadata | ud::kCheckpointsMetadata,
                  "qemuDomainUndefineFlags"));
-  std::lock_guard lock(mutex_);
+  Lock lock(mutex_);
   TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
   if (!obj->persistent)
     return qemuError(ErrorCode::OperationInvalid, "cannot undefine transient domain");
   TRY(store_.setAutostart(obj->def.name, false));
   TRY(store_.deleteConfig(obj->def.name));
   obj->autostart = false;
+  const DomainHandle handle = handleOf(*obj);
   if (obj->isActive()) {
     obj->persistent = false;
     obj->nextDef.reset();
   } else {
     remove(*obj);
   }
+  lock.unlock();
+  events_.publish(
+      {handle, driver::DomainEventType::Undefined, driver::event_detail::undefined::kRemoved});
   return ok();
 }
 
@@ -316,22 +322,6 @@ Result<void> QemuDomainDriver::setDomainAutostart(const DomainHandle& dom, bool 
   TRY(store_.setAutostart(obj->def.name, autostart));
   obj->autostart = autostart;
   return ok();
-}
-
-Result<void> QemuDomainDriver::attachDevice(const DomainHandle&, std::string_view, unsigned) {
-  return noSupport("virDomainAttachDeviceFlags");
-}
-
-Result<void> QemuDomainDriver::detachDevice(const DomainHandle&, std::string_view, unsigned) {
-  return noSupport("virDomainDetachDeviceFlags");
-}
-
-Result<void> QemuDomainDriver::updateDevice(const DomainHandle&, std::string_view, unsigned) {
-  return noSupport("virDomainUpdateDeviceFlags");
-}
-
-Result<driver::BlockInfo> QemuDomainDriver::blockInfo(const DomainHandle&, std::string_view) {
-  return noSupport("virDomainGetBlockInfo");
 }
 
 }  // namespace virtus::qemu

@@ -44,6 +44,8 @@ struct QemuDriverConfig {
   std::string emulator;
   // Empty: volume disks are refused.
   VolumeResolver resolveVolume;
+  // The value of the secret a network disk's <auth> names. Empty: such disks are refused.
+  std::function<Result<std::string>(const model::DiskSecretRef&)> resolveSecret;
   std::chrono::milliseconds monitorTimeout{30000};  // QEMU start to QMP ready
   std::chrono::milliseconds commandTimeout{10000};  // one QMP command
   std::chrono::milliseconds destroyTimeout{10000};  // SIGTERM to exit (then SIGKILL)
@@ -96,7 +98,8 @@ class QemuDomainDriver : public driver::DomainDriver {
   Result<bool> domainAutostart(const driver::DomainHandle& dom) override;
   Result<void> setDomainAutostart(const driver::DomainHandle& dom, bool autostart) override;
 
-  // Not implemented yet: VIR_ERR_NO_SUPPORT naming libvirt's API.
+  // Disks only (qemu_driver_hotplug.cpp): hotplug of virtio and SCSI disks, unplug, and
+  // media changes of cdroms and floppies; with --config the persistent definition too.
   Result<void> attachDevice(const driver::DomainHandle& dom, std::string_view xml,
                             unsigned flags) override;
   Result<void> detachDevice(const driver::DomainHandle& dom, std::string_view xml,
@@ -105,6 +108,8 @@ class QemuDomainDriver : public driver::DomainDriver {
                             unsigned flags) override;
   Result<driver::BlockInfo> blockInfo(const driver::DomainHandle& dom,
                                       std::string_view disk) override;
+  Result<driver::BlockStats> blockStats(const driver::DomainHandle& dom,
+                                        std::string_view disk) override;
 
  private:
   using ObjectPtr = std::shared_ptr<QemuDomainObject>;
@@ -135,6 +140,33 @@ class QemuDomainDriver : public driver::DomainDriver {
   Result<void> monitorCommand(const driver::DomainHandle& dom, const char* command,
                               const std::function<void(QemuDomainObject&)>& onSuccess,
                               bool requireRunning);
+  // With the lock: rewrites the runtime state file of a running `obj` (best effort).
+  void saveRuntimeState(const QemuDomainObject& obj);
+  // A <disk type='volume'> resolved to its file or block device (others unchanged).
+  Result<void> resolveVolume(model::DiskDef& disk);
+  // Hotplug (qemu_driver_hotplug.cpp). A device job: `xml` parsed as a <disk>, the job of
+  // the domain taken (running when `live`), `job` run with the lock held (it may release
+  // it meanwhile), the job ended.
+  using DiskJob = Result<void> (QemuDomainDriver::*)(Lock&, QemuDomainObject&,
+                                                     const std::shared_ptr<QemuRun>&,
+                                                     const model::DiskDef&, bool live, bool config);
+  Result<void> runDiskJob(const driver::DomainHandle& dom, std::string_view xml, unsigned flags,
+                          const char* action, const char* function, DiskJob job);
+  Result<void> attachDiskJob(Lock& lock, QemuDomainObject& obj, const std::shared_ptr<QemuRun>& run,
+                             const model::DiskDef& disk, bool live, bool config);
+  Result<void> detachDiskJob(Lock& lock, QemuDomainObject& obj, const std::shared_ptr<QemuRun>& run,
+                             const model::DiskDef& disk, bool live, bool config);
+  Result<void> updateDiskJob(Lock& lock, QemuDomainObject& obj, const std::shared_ptr<QemuRun>& run,
+                             const model::DiskDef& disk, bool live, bool config);
+  // QMP steps, without the lock.
+  Result<void> plugDisk(QemuRun& run, const model::DomainDef& liveDef, model::DiskDef disk);
+  Result<void> changeMedia(QemuRun& run, const model::DomainDef& liveDef,
+                           const model::DiskDef& oldDisk, model::DiskDef newDisk);
+  // The watcher's part of an unplug: QEMU reported the device `alias` deleted.
+  void finishUnplug(QemuDomainObject& obj, QemuRun& run, const std::string& alias);
+  QmpClient::Deadline commandDeadline() const;
+  // Where the secrets of `name`'s network disks come from (hotplug sends them over QMP).
+  QemuSecretContext secretContext(const std::string& name) const;
   void reconnectAll(std::vector<QemuRuntimeState> states);
   void reconnect(QemuRuntimeState state);
 

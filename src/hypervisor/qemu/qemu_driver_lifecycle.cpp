@@ -14,8 +14,11 @@
 
 namespace virtus::qemu {
 
+using driver::DomainEventType;
 using driver::DomainHandle;
+using driver::DomainLifecycleEvent;
 using driver::DomainState;
+namespace detail = driver::event_detail;
 namespace shutoff = driver::shutoff_reason;
 
 QemuRun::QemuRun() : wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
@@ -49,6 +52,20 @@ namespace {
 // How many lines of QEMU's log an error about its failed start quotes.
 constexpr std::size_t kLogTailLines = 5;
 
+// The STOPPED event's detail for a shutoff reason.
+int stoppedDetail(int reason) {
+  switch (reason) {
+    case shutoff::kShutdown:
+      return detail::stopped::kShutdown;
+    case shutoff::kDestroyed:
+      return detail::stopped::kDestroyed;
+    case shutoff::kCrashed:
+      return detail::stopped::kCrashed;
+    default:
+      return detail::stopped::kFailed;
+  }
+}
+
 std::uint64_t fileSize(os::FileSystem& fs, const std::string& path) {
   auto st = fs.stat(path);
   return st ? st->size : 0;
@@ -56,27 +73,45 @@ std::uint64_t fileSize(os::FileSystem& fs, const std::string& path) {
 
 }  // namespace
 
+QmpClient::Deadline QemuDomainDriver::commandDeadline() const {
+  return clock_.now() + config_.commandTimeout;
+}
+
+QemuSecretContext QemuDomainDriver::secretContext(const std::string& name) const {
+  return QemuSecretContext{config_.resolveSecret, store_.secretDir(name)};
+}
+
+Result<void> QemuDomainDriver::resolveVolume(model::DiskDef& disk) {
+  if (disk.src.type != "volume" || !config_.resolveVolume)
+    return ok();
+  TRY_ASSIGN(ResolvedVolume vol, config_.resolveVolume(disk.src.pool, disk.src.volume));
+  disk.src.type = vol.type;
+  disk.src.path = vol.path;
+  disk.src.pool.clear();
+  disk.src.volume.clear();
+  disk.src.mode.clear();
+  if (disk.src.format.empty())
+    disk.src.format = vol.format;
+  return ok();
+}
+
 Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::DomainDef& def,
                                                              unsigned flags) {
   model::DomainDef runDef = def;
-  for (auto& disk : runDef.disks) {
-    if (disk.src.type != "volume" || !config_.resolveVolume)
-      continue;
-    TRY_ASSIGN(ResolvedVolume vol, config_.resolveVolume(disk.src.pool, disk.src.volume));
-    disk.src.type = vol.type;
-    disk.src.path = vol.path;
-    disk.src.pool.clear();
-    disk.src.volume.clear();
-    disk.src.mode.clear();
-    if (disk.src.format.empty())
-      disk.src.format = vol.format;
-  }
+  for (auto& disk : runDef.disks)
+    TRY(resolveVolume(disk));
   QemuLaunchPaths paths;
   paths.emulator = config_.emulator;
   paths.monitorSocket = store_.monitorPath(def.name);
   paths.consoleLogPath = consoleLogPath(def.name);
+  const QemuSecretContext secrets = secretContext(def.name);
+  paths.secretValue = secrets.lookup;
+  paths.secretDir = secrets.directory;
   TRY_ASSIGN(QemuCommand cmd, buildQemuCommandLine(runDef, paths));
   TRY(store_.ensureRuntimeDirs());
+  // QEMU reads the secret files when it creates its objects, before QMP answers: they go
+  // once the monitor is up (or the start failed).
+  TRY(store_.writeSecrets(def.name, cmd.secrets));
   if (fs_.lstat(paths.monitorSocket))
     (void)fs_.removeFile(paths.monitorSocket);
 
@@ -84,7 +119,12 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
   const std::uint64_t logStart = fileSize(fs_, logPath);
   auto run = std::make_shared<QemuRun>();
   run->monitorPath = paths.monitorSocket;
-  TRY_ASSIGN(run->process, QemuProcess::spawn(cmd.argv, logPath));
+  auto process = QemuProcess::spawn(cmd.argv, logPath);
+  if (!process) {
+    store_.removeSecrets(def.name);
+    return std::move(process).error();
+  }
+  run->process = std::move(*process);
 
   QmpClientOptions options = run->monitorOptions();
 
@@ -110,8 +150,9 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
   if (!qmp)
     return fail(std::move(qmp).error());
   run->qmp = std::move(*qmp);
+  store_.removeSecrets(def.name);
   if (!(flags & driver::start_domain::kPaused)) {
-    auto cont = run->qmp->execute("cont", clock_.now() + config_.commandTimeout);
+    auto cont = run->qmp->execute("cont", commandDeadline());
     if (!cont)
       return fail(std::move(cont).error());
   }
@@ -145,25 +186,54 @@ Result<DomainHandle> QemuDomainDriver::launch(Lock& lock, const ObjectPtr& obj, 
   }
   markRunning(obj, *run);
   endJob(*obj);
-  return handleOf(*obj);
+  const DomainHandle handle = handleOf(*obj);
+  lock.unlock();
+  events_.publish({handle, DomainEventType::Started, detail::started::kBooted});
+  if (flags & driver::start_domain::kPaused)
+    events_.publish({handle, DomainEventType::Suspended, detail::suspended::kPaused});
+  return handle;
+}
+
+void QemuDomainDriver::saveRuntimeState(const QemuDomainObject& obj) {
+  if (!obj.run)
+    return;
+  QemuRuntimeState state;
+  state.pid = obj.run->process->pid();
+  state.id = obj.id;
+  state.monitorPath = obj.run->monitorPath;
+  state.state = static_cast<int>(obj.state);
+  state.reason = obj.reason;
+  state.def = obj.def;
+  (void)store_.saveState(state);  // best effort: without it a restart loses the domain
 }
 
 void QemuDomainDriver::markRunning(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run) {
   obj->run = run;
-  QemuRuntimeState state;
-  state.pid = run->process->pid();
-  state.id = obj->id;
-  state.monitorPath = run->monitorPath;
-  state.state = static_cast<int>(obj->state);
-  state.reason = obj->reason;
-  state.def = obj->def;
-  (void)store_.saveState(state);  // best effort: without it a restart loses the domain
+  saveRuntimeState(*obj);
   run->watcher = std::thread([this, obj, run] { watch(obj, run); });
 }
 
 void QemuDomainDriver::handleEvent(QemuDomainObject& obj, QemuRun& run, const QmpEvent& event) {
-  if (event.name != "SHUTDOWN")
+  if (event.name == "DEVICE_DELETED") {
+    // Without "device" it is a device without an id (a virtio backend): not ours to track.
+    if (auto it = event.data.find("device"); it != event.data.end() && it->is_string())
+      finishUnplug(obj, run, it->get<std::string>());
     return;
+  }
+  // After a guest's poweroff, `quit` makes QEMU report a second, host-initiated SHUTDOWN.
+  if (event.name != "SHUTDOWN" || run.guestShutdown)
+    return;
+  DomainHandle handle;
+  {
+    std::lock_guard lock(mutex_);
+    handle = handleOf(obj);
+  }
+  // QEMU reports SIGTERM as a shutdown too: a destroy sends no SHUTDOWN event.
+  if (run.stopReason < 0) {
+    const bool guest = event.data.value("guest", false);
+    events_.publish({handle, DomainEventType::Shutdown,
+                     guest ? detail::shutdown::kGuest : detail::shutdown::kHost});
+  }
   // -no-shutdown keeps QEMU alive after the guest's poweroff: end it, or restart the guest
   // when its definition asks for that.
   run.guestShutdown = true;
@@ -172,7 +242,7 @@ void QemuDomainDriver::handleEvent(QemuDomainObject& obj, QemuRun& run, const Qm
     std::lock_guard lock(mutex_);
     onPoweroff = obj.def.onPoweroff;
   }
-  const auto deadline = clock_.now() + config_.commandTimeout;
+  const auto deadline = commandDeadline();
   if (run.stopReason < 0 && (onPoweroff == "restart" || onPoweroff == "rename-restart")) {
     run.guestShutdown = false;
     (void)run.qmp->execute("system_reset", deadline);
@@ -212,10 +282,11 @@ void QemuDomainDriver::watch(ObjectPtr obj, std::shared_ptr<QemuRun> run) {
 }
 
 void QemuDomainDriver::finishRun(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run) {
-  std::lock_guard lock(mutex_);
+  Lock lock(mutex_);
   int reason = run->stopReason;
   if (reason < 0)
     reason = run->guestShutdown ? shutoff::kShutdown : shutoff::kCrashed;
+  const DomainHandle stoppedHandle{obj->def.name, obj->def.uuid.value_or(Uuid()), -1};
   store_.removeState(obj->def.name);
   obj->state = DomainState::Shutoff;
   obj->reason = reason;
@@ -230,6 +301,8 @@ void QemuDomainDriver::finishRun(const ObjectPtr& obj, const std::shared_ptr<Qem
   if (!obj->persistent)
     remove(*obj);
   changed_.notify_all();
+  lock.unlock();
+  events_.publish({stoppedHandle, DomainEventType::Stopped, stoppedDetail(reason)});
 }
 
 std::vector<Error> QemuDomainDriver::autostartDomains() {
@@ -302,10 +375,12 @@ Result<void> QemuDomainDriver::monitorCommand(
     return qemuError(ErrorCode::OperationInvalid, "domain is not running");
   }
   lock.unlock();
-  auto result = run->qmp->execute(command, clock_.now() + config_.commandTimeout);
+  auto result = run->qmp->execute(command, commandDeadline());
   lock.lock();
-  if (result && onSuccess && obj->run == run)
+  if (result && onSuccess && obj->run == run) {
     onSuccess(*obj);
+    saveRuntimeState(*obj);
+  }
   endJob(*obj);
   if (!result)
     return std::move(result).error();
@@ -329,13 +404,19 @@ Result<void> QemuDomainDriver::resetDomain(const DomainHandle& dom) {
 }
 
 Result<void> QemuDomainDriver::suspendDomain(const DomainHandle& dom) {
-  return monitorCommand(
+  std::optional<DomainLifecycleEvent> event;
+  TRY(monitorCommand(
       dom, "stop",
-      [](QemuDomainObject& obj) {
+      [&](QemuDomainObject& obj) {
         obj.state = DomainState::Paused;
         obj.reason = driver::paused_reason::kUser;
+        event = DomainLifecycleEvent{handleOf(obj), DomainEventType::Suspended,
+                                     detail::suspended::kPaused};
       },
-      false);
+      false));
+  if (event)
+    events_.publish(*event);
+  return ok();
 }
 
 Result<void> QemuDomainDriver::resumeDomain(const DomainHandle& dom) {
@@ -345,13 +426,19 @@ Result<void> QemuDomainDriver::resumeDomain(const DomainHandle& dom) {
     if (obj->isActive() && obj->state == DomainState::Running)
       return ok();  // nothing to resume
   }
-  return monitorCommand(
+  std::optional<DomainLifecycleEvent> event;
+  TRY(monitorCommand(
       dom, "cont",
-      [](QemuDomainObject& obj) {
+      [&](QemuDomainObject& obj) {
         obj.state = DomainState::Running;
         obj.reason = driver::running_reason::kUnpaused;
+        event = DomainLifecycleEvent{handleOf(obj), DomainEventType::Resumed,
+                                     detail::resumed::kUnpaused};
       },
-      false);
+      false));
+  if (event)
+    events_.publish(*event);
+  return ok();
 }
 
 }  // namespace virtus::qemu

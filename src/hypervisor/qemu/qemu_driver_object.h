@@ -5,10 +5,14 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "driver/domain_flags.h"
 #include "hypervisor/qemu/qemu_process.h"
@@ -43,6 +47,16 @@ struct QemuRun {
   // The shutoff reason that the driver's own stop (destroy) gives; -1: none.
   std::atomic<int> stopReason{-1};
   bool guestShutdown = false;  // watcher only: a SHUTDOWN event came
+
+  // What goes once QEMU reports an unplugged disk's device deleted.
+  struct Unplug {
+    std::vector<std::string> nodes;    // its block nodes, top first
+    std::vector<std::string> secrets;  // the ids of its secret objects
+  };
+  // Guarded by the driver's mutex: the disks being unplugged (by device alias) and the
+  // aliases whose removal finished.
+  std::map<std::string, Unplug> unplugging;
+  std::set<std::string> unplugged;
 
   // Declared after what its event handler touches, so that it goes first.
   std::unique_ptr<QmpClient> qmp;

@@ -11,8 +11,10 @@
 
 namespace virtus::testdrv {
 
+using driver::DomainEventType;
 using driver::DomainHandle;
 using driver::DomainState;
+namespace ed = driver::event_detail;
 
 namespace {
 
@@ -52,12 +54,29 @@ Result<model::DomainDef> parseAndValidate(std::string_view xml) {
   return def;
 }
 
+driver::DomainLifecycleEvent eventOf(const TestDomainObject& obj, DomainEventType type,
+                                     int detail) {
+  return driver::DomainLifecycleEvent{handleOf(obj), type, detail};
+}
+
 // The reboot/poweroff actions that leave the guest running.
 bool restarts(const std::string& action) {
   return action == "restart" || action == "rename-restart";
 }
 
 }  // namespace
+
+template <class F>
+auto TestDomainDriver::withEvents(F&& f) {
+  Events events;
+  auto result = [&] {
+    std::lock_guard lock(mutex_);
+    return f(events);
+  }();
+  for (const auto& e : events)
+    events_.publish(e);
+  return result;
+}
 
 TestDomainObject* TestDomainDriver::findByName(std::string_view name) {
   for (auto& obj : objects_)
@@ -99,10 +118,11 @@ void TestDomainDriver::remove(const TestDomainObject& obj) {
   std::erase_if(objects_, [&](const auto& o) { return o.get() == &obj; });
 }
 
-Result<DomainHandle> TestDomainDriver::defineLocked(model::DomainDef def) {
+Result<DomainHandle> TestDomainDriver::defineLocked(model::DomainDef def, Events& events) {
   if (!def.uuid)
     def.uuid = Uuid::generate();
   TRY_ASSIGN(TestDomainObject * obj, checkDuplicate(def));
+  const int detail = obj ? ed::defined::kUpdated : ed::defined::kAdded;
   if (!obj) {
     auto fresh = std::make_unique<TestDomainObject>();
     fresh->def = std::move(def);
@@ -116,23 +136,27 @@ Result<DomainHandle> TestDomainDriver::defineLocked(model::DomainDef def) {
     obj->def = std::move(def);
     obj->persistent = true;
   }
+  events.push_back(eventOf(*obj, DomainEventType::Defined, detail));
   return handleOf(*obj);
 }
 
-void TestDomainDriver::startLocked(TestDomainObject& obj, unsigned flags) {
+void TestDomainDriver::startLocked(TestDomainObject& obj, unsigned flags, Events& events) {
   obj.id = nextId_++;
   if (obj.persistent && !obj.nextDef)
     obj.nextDef = obj.def;
+  events.push_back(eventOf(obj, DomainEventType::Started, ed::started::kBooted));
   if (flags & driver::start_domain::kPaused) {
     obj.state = DomainState::Paused;
     obj.reason = driver::paused_reason::kUser;
+    // As libvirt's QEMU driver reports a guest started paused.
+    events.push_back(eventOf(obj, DomainEventType::Suspended, ed::suspended::kPaused));
   } else {
     obj.state = DomainState::Running;
     obj.reason = driver::running_reason::kBooted;
   }
 }
 
-void TestDomainDriver::stopLocked(TestDomainObject& obj, int reason) {
+void TestDomainDriver::stopLocked(TestDomainObject& obj, int reason, int detail, Events& events) {
   obj.state = DomainState::Shutoff;
   obj.reason = reason;
   obj.id = -1;
@@ -140,11 +164,13 @@ void TestDomainDriver::stopLocked(TestDomainObject& obj, int reason) {
     obj.def = std::move(*obj.nextDef);
     obj.nextDef.reset();
   }
+  events.push_back(eventOf(obj, DomainEventType::Stopped, detail));
   if (!obj.persistent)
     remove(obj);
 }
 
-Result<DomainHandle> TestDomainDriver::createLocked(model::DomainDef def, unsigned flags) {
+Result<DomainHandle> TestDomainDriver::createLocked(model::DomainDef def, unsigned flags,
+                                                    Events& events) {
   if (!def.uuid)
     def.uuid = Uuid::generate();
   TRY_ASSIGN(TestDomainObject * obj, checkDuplicate(def));
@@ -161,13 +187,12 @@ Result<DomainHandle> TestDomainDriver::createLocked(model::DomainDef def, unsign
     obj = fresh.get();
     objects_.push_back(std::move(fresh));
   }
-  startLocked(*obj, flags);
+  startLocked(*obj, flags, events);
   return handleOf(*obj);
 }
 
 Result<DomainHandle> TestDomainDriver::defineDomainDef(model::DomainDef def) {
-  std::lock_guard lock(mutex_);
-  return defineLocked(std::move(def));
+  return withEvents([&](Events& events) { return defineLocked(std::move(def), events); });
 }
 
 Result<std::vector<DomainHandle>> TestDomainDriver::listAllDomains(unsigned flags) {
@@ -205,8 +230,7 @@ Result<DomainHandle> TestDomainDriver::lookupDomainById(int id) {
 Result<DomainHandle> TestDomainDriver::defineDomain(std::string_view xml, unsigned flags) {
   TRY(checkFlags(flags, driver::define_domain::kValidate, "testDomainDefineXMLFlags"));
   TRY_ASSIGN(model::DomainDef def, parseAndValidate(xml));
-  std::lock_guard lock(mutex_);
-  return defineLocked(std::move(def));
+  return withEvents([&](Events& events) { return defineLocked(std::move(def), events); });
 }
 
 Result<void> TestDomainDriver::undefineDomain(const DomainHandle& dom, unsigned flags) {
@@ -215,17 +239,19 @@ Result<void> TestDomainDriver::undefineDomain(const DomainHandle& dom, unsigned 
                  ud::kManagedSave | ud::kSnapshotsMetadata | ud::kNvram | ud::kKeepNvram |
                      ud::kCheckpointsMetadata | ud::kTpm | ud::kKeepTpm,
                  "testDomainUndefineFlags"));
-  std::lock_guard lock(mutex_);
-  TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  if (!obj->persistent)
-    return testError(ErrorCode::OperationInvalid, "cannot undefine transient domain");
-  if (obj->isActive()) {
-    obj->persistent = false;
-    obj->nextDef.reset();
-  } else {
-    remove(*obj);
-  }
-  return ok();
+  return withEvents([&](Events& events) -> Result<void> {
+    TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
+    if (!obj->persistent)
+      return testError(ErrorCode::OperationInvalid, "cannot undefine transient domain");
+    events.push_back(eventOf(*obj, DomainEventType::Undefined, ed::undefined::kRemoved));
+    if (obj->isActive()) {
+      obj->persistent = false;
+      obj->nextDef.reset();
+    } else {
+      remove(*obj);
+    }
+    return ok();
+  });
 }
 
 Result<std::string> TestDomainDriver::domainXml(const DomainHandle& dom, unsigned flags) {
@@ -242,43 +268,47 @@ Result<DomainHandle> TestDomainDriver::createDomain(std::string_view xml, unsign
   namespace sd = driver::start_domain;
   TRY(checkFlags(flags, sd::kValidate | sd::kPaused, "testDomainCreateXML"));
   TRY_ASSIGN(model::DomainDef def, parseAndValidate(xml));
-  std::lock_guard lock(mutex_);
-  return createLocked(std::move(def), flags);
+  return withEvents([&](Events& events) { return createLocked(std::move(def), flags, events); });
 }
 
 Result<DomainHandle> TestDomainDriver::startDomain(const DomainHandle& dom, unsigned flags) {
   TRY(checkFlags(flags, driver::start_domain::kPaused, "testDomainCreateWithFlags"));
-  std::lock_guard lock(mutex_);
-  TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  if (obj->isActive())
-    return testError(ErrorCode::OperationInvalid, "domain is already running");
-  startLocked(*obj, flags);
-  return handleOf(*obj);
+  return withEvents([&](Events& events) -> Result<DomainHandle> {
+    TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
+    if (obj->isActive())
+      return testError(ErrorCode::OperationInvalid, "domain is already running");
+    startLocked(*obj, flags, events);
+    return handleOf(*obj);
+  });
 }
 
 Result<void> TestDomainDriver::destroyDomain(const DomainHandle& dom, unsigned flags) {
   TRY(checkFlags(flags, driver::destroy_domain::kGraceful, "testDomainDestroyFlags"));
-  std::lock_guard lock(mutex_);
-  TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  if (!obj->isActive())
-    return notRunning();
-  stopLocked(*obj, driver::shutoff_reason::kDestroyed);
-  return ok();
+  return withEvents([&](Events& events) -> Result<void> {
+    TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
+    if (!obj->isActive())
+      return notRunning();
+    stopLocked(*obj, driver::shutoff_reason::kDestroyed, ed::stopped::kDestroyed, events);
+    return ok();
+  });
 }
 
 Result<void> TestDomainDriver::shutdownDomain(const DomainHandle& dom, unsigned flags) {
   TRY(checkFlags(flags, 0, "testDomainShutdownFlags"));
-  std::lock_guard lock(mutex_);
-  TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  if (!obj->isActive())
-    return testError(ErrorCode::InternalError, "domain '" + obj->def.name + "' not running");
-  if (restarts(obj->def.onPoweroff)) {
-    obj->state = DomainState::Running;
-    obj->reason = driver::running_reason::kBooted;
+  // libvirt's test driver sends STOPPED SHUTDOWN only (no SHUTDOWN event), and nothing when
+  // the poweroff action restarts the guest.
+  return withEvents([&](Events& events) -> Result<void> {
+    TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
+    if (!obj->isActive())
+      return testError(ErrorCode::InternalError, "domain '" + obj->def.name + "' not running");
+    if (restarts(obj->def.onPoweroff)) {
+      obj->state = DomainState::Running;
+      obj->reason = driver::running_reason::kBooted;
+      return ok();
+    }
+    stopLocked(*obj, driver::shutoff_reason::kShutdown, ed::stopped::kShutdown, events);
     return ok();
-  }
-  stopLocked(*obj, driver::shutoff_reason::kShutdown);
-  return ok();
+  });
 }
 
 Result<void> TestDomainDriver::rebootDomain(const DomainHandle& dom, unsigned flags) {
@@ -286,19 +316,22 @@ Result<void> TestDomainDriver::rebootDomain(const DomainHandle& dom, unsigned fl
   TRY(checkFlags(
       flags, sd::kAcpiPowerButton | sd::kGuestAgent | sd::kInitctl | sd::kSignal | sd::kParavirt,
       "testDomainReboot"));
-  std::lock_guard lock(mutex_);
-  TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  if (!obj->isActive())
-    return notRunning();
-  if (restarts(obj->def.onReboot)) {
-    obj->state = DomainState::Running;
-    obj->reason = driver::running_reason::kBooted;
+  // As shutdown: no event for a reboot that restarts, STOPPED SHUTDOWN for one that stops.
+  return withEvents([&](Events& events) -> Result<void> {
+    TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
+    if (!obj->isActive())
+      return notRunning();
+    if (restarts(obj->def.onReboot)) {
+      obj->state = DomainState::Running;
+      obj->reason = driver::running_reason::kBooted;
+      return ok();
+    }
+    stopLocked(*obj, driver::shutoff_reason::kShutdown, ed::stopped::kShutdown, events);
     return ok();
-  }
-  stopLocked(*obj, driver::shutoff_reason::kShutdown);
-  return ok();
+  });
 }
 
+// libvirt's test driver sends no event for a reset.
 Result<void> TestDomainDriver::resetDomain(const DomainHandle& dom) {
   std::lock_guard lock(mutex_);
   TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
@@ -308,23 +341,27 @@ Result<void> TestDomainDriver::resetDomain(const DomainHandle& dom) {
 }
 
 Result<void> TestDomainDriver::suspendDomain(const DomainHandle& dom) {
-  std::lock_guard lock(mutex_);
-  TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  if (!obj->isActive() || obj->state == DomainState::Paused)
-    return testError(ErrorCode::InternalError, "domain '" + obj->def.name + "' not running");
-  obj->state = DomainState::Paused;
-  obj->reason = driver::paused_reason::kUser;
-  return ok();
+  return withEvents([&](Events& events) -> Result<void> {
+    TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
+    if (!obj->isActive() || obj->state == DomainState::Paused)
+      return testError(ErrorCode::InternalError, "domain '" + obj->def.name + "' not running");
+    obj->state = DomainState::Paused;
+    obj->reason = driver::paused_reason::kUser;
+    events.push_back(eventOf(*obj, DomainEventType::Suspended, ed::suspended::kPaused));
+    return ok();
+  });
 }
 
 Result<void> TestDomainDriver::resumeDomain(const DomainHandle& dom) {
-  std::lock_guard lock(mutex_);
-  TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
-  if (obj->state != DomainState::Paused)
-    return testError(ErrorCode::InternalError, "domain '" + obj->def.name + "' not paused");
-  obj->state = DomainState::Running;
-  obj->reason = driver::running_reason::kUnpaused;
-  return ok();
+  return withEvents([&](Events& events) -> Result<void> {
+    TRY_ASSIGN(TestDomainObject * obj, objectOf(dom));
+    if (obj->state != DomainState::Paused)
+      return testError(ErrorCode::InternalError, "domain '" + obj->def.name + "' not paused");
+    obj->state = DomainState::Running;
+    obj->reason = driver::running_reason::kUnpaused;
+    events.push_back(eventOf(*obj, DomainEventType::Resumed, ed::resumed::kUnpaused));
+    return ok();
+  });
 }
 
 Result<driver::DomainInfo> TestDomainDriver::domainInfo(const DomainHandle& dom) {

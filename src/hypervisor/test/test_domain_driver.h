@@ -1,6 +1,7 @@
 // The in-memory domain driver behind test:///default: guests that are only records, with
-// libvirt's test driver semantics for definitions, lifecycle, state and lists. Nothing runs
-// and nothing touches the host. Thread-safe: one mutex guards every guest.
+// libvirt's test driver semantics for definitions, lifecycle, state, lists and lifecycle
+// events. Nothing runs and nothing touches the host. Thread-safe: one mutex guards every
+// guest; events are published after it is released, so a listener may call the driver.
 #pragma once
 
 #include <memory>
@@ -62,6 +63,11 @@ class TestDomainDriver : public driver::DomainDriver {
 
  private:
   using Objects = std::vector<std::unique_ptr<TestDomainObject>>;
+  using Events = std::vector<driver::DomainLifecycleEvent>;
+
+  // Runs f(events) under the mutex, then publishes what it collected.
+  template <class F>
+  auto withEvents(F&& f);
 
   TestDomainObject* findByName(std::string_view name);
   TestDomainObject* findByUuid(const Uuid& uuid);
@@ -70,11 +76,12 @@ class TestDomainDriver : public driver::DomainDriver {
   // libvirt's duplicate checks: a uuid known under another name, or a name known with
   // another uuid. Returns the guest with that name and uuid when there is one.
   Result<TestDomainObject*> checkDuplicate(const model::DomainDef& def);
-  Result<driver::DomainHandle> defineLocked(model::DomainDef def);
-  Result<driver::DomainHandle> createLocked(model::DomainDef def, unsigned flags);
-  void startLocked(TestDomainObject& obj, unsigned flags);
-  // Running → shut off with `reason`; a transient guest disappears.
-  void stopLocked(TestDomainObject& obj, int reason);
+  Result<driver::DomainHandle> defineLocked(model::DomainDef def, Events& events);
+  Result<driver::DomainHandle> createLocked(model::DomainDef def, unsigned flags, Events& events);
+  void startLocked(TestDomainObject& obj, unsigned flags, Events& events);
+  // Running → shut off with `reason` (STOPPED event with `detail`); a transient guest
+  // disappears.
+  void stopLocked(TestDomainObject& obj, int reason, int detail, Events& events);
   void remove(const TestDomainObject& obj);
 
   std::mutex mutex_;

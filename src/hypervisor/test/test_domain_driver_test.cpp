@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <ostream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "hypervisor/test/test_default_domain.h"
@@ -558,6 +560,130 @@ TEST_F(TestDriverTest, ConcurrentCreatesGetDistinctIds) {
   EXPECT_EQ(all.front(), 2);
   EXPECT_EQ(all.back(), 1 + kThreads * kPerThread);
   EXPECT_EQ(names(0), std::vector<std::string>{"test"});
+}
+
+// --- lifecycle events, as libvirt's test driver queues them ---
+
+using driver::DomainEventType;
+using driver::DomainLifecycleEvent;
+namespace ed = driver::event_detail;
+
+struct Seen {
+  std::string name;
+  int id;
+  DomainEventType type;
+  int detail;
+  bool operator==(const Seen&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Seen& s) {
+  return os << "{" << s.name << " id " << s.id << " type " << static_cast<int>(s.type) << " detail "
+            << s.detail << "}";
+}
+
+class TestDriverEvents : public TestDriverTest {
+ protected:
+  TestDriverEvents() {
+    busId_ = drv->events().subscribe([this](const DomainLifecycleEvent& e) {
+      seen_.push_back(Seen{e.dom.name, e.dom.id, e.type, e.detail});
+    });
+  }
+  ~TestDriverEvents() override { drv->events().unsubscribe(busId_); }
+
+  std::vector<Seen> take() { return std::exchange(seen_, {}); }
+
+  std::vector<Seen> seen_;
+  std::uint64_t busId_ = 0;
+};
+
+TEST_F(TestDriverEvents, FullLifecycleOfAPersistentGuest) {
+  DomainHandle h = define("vm", kUuidA);
+  ASSERT_TRUE(drv->startDomain(h, 0));
+  ASSERT_TRUE(drv->suspendDomain(h));
+  ASSERT_TRUE(drv->resumeDomain(h));
+  ASSERT_TRUE(drv->destroyDomain(h, 0));
+  ASSERT_TRUE(drv->undefineDomain(h, 0));
+  EXPECT_EQ(take(), (std::vector<Seen>{
+                        {"vm", -1, DomainEventType::Defined, ed::defined::kAdded},
+                        {"vm", 2, DomainEventType::Started, ed::started::kBooted},
+                        {"vm", 2, DomainEventType::Suspended, ed::suspended::kPaused},
+                        {"vm", 2, DomainEventType::Resumed, ed::resumed::kUnpaused},
+                        {"vm", -1, DomainEventType::Stopped, ed::stopped::kDestroyed},
+                        {"vm", -1, DomainEventType::Undefined, ed::undefined::kRemoved},
+                    }));
+}
+
+TEST_F(TestDriverEvents, RedefineIsUpdatedAndCarriesTheRunningId) {
+  define("vm", kUuidA);
+  define("vm", kUuidA);
+  ASSERT_TRUE(drv->defineDomain(domainXmlText("test", kDefaultDomainUuid), 0));
+  EXPECT_EQ(take(), (std::vector<Seen>{
+                        {"vm", -1, DomainEventType::Defined, ed::defined::kAdded},
+                        {"vm", -1, DomainEventType::Defined, ed::defined::kUpdated},
+                        {"test", 1, DomainEventType::Defined, ed::defined::kUpdated},
+                    }));
+}
+
+TEST_F(TestDriverEvents, ShutdownSendsOnlyStoppedShutdown) {
+  ASSERT_TRUE(drv->shutdownDomain(defaultDomain(), 0));
+  EXPECT_EQ(take(), (std::vector<Seen>{
+                        {"test", -1, DomainEventType::Stopped, ed::stopped::kShutdown},
+                    }));
+}
+
+TEST_F(TestDriverEvents, CreateOfATransientGuestAndItsEnd) {
+  auto a = drv->createDomain(domainXmlText("a", kUuidA), 0);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(drv->shutdownDomain(*a, 0));
+  auto b = drv->createDomain(domainXmlText("b", kUuidB), driver::start_domain::kPaused);
+  ASSERT_TRUE(b);
+  ASSERT_TRUE(drv->destroyDomain(*b, 0));
+  EXPECT_EQ(take(), (std::vector<Seen>{
+                        {"a", 2, DomainEventType::Started, ed::started::kBooted},
+                        {"a", -1, DomainEventType::Stopped, ed::stopped::kShutdown},
+                        {"b", 3, DomainEventType::Started, ed::started::kBooted},
+                        {"b", 3, DomainEventType::Suspended, ed::suspended::kPaused},
+                        {"b", -1, DomainEventType::Stopped, ed::stopped::kDestroyed},
+                    }));
+}
+
+TEST_F(TestDriverEvents, RebootAndResetThatKeepRunningSendNothing) {
+  DomainHandle h = defaultDomain();
+  ASSERT_TRUE(drv->rebootDomain(h, 0));
+  ASSERT_TRUE(drv->resetDomain(h));
+  EXPECT_TRUE(take().empty());
+  std::string xml = domainXmlText("a", kUuidA);
+  xml.replace(xml.find("</domain>"), 9, "<on_reboot>destroy</on_reboot></domain>");
+  auto a = drv->createDomain(xml, 0);
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(drv->rebootDomain(*a, 0));
+  EXPECT_EQ(take(), (std::vector<Seen>{
+                        {"a", 2, DomainEventType::Started, ed::started::kBooted},
+                        {"a", -1, DomainEventType::Stopped, ed::stopped::kShutdown},
+                    }));
+}
+
+TEST_F(TestDriverEvents, FailedOperationsSendNothing) {
+  DomainHandle h = defaultDomain();
+  EXPECT_FALSE(drv->resumeDomain(h));
+  EXPECT_FALSE(drv->startDomain(h, 0));
+  EXPECT_FALSE(drv->defineDomain(domainXmlText("test", kUuidA), 0));  // name taken
+  EXPECT_FALSE(drv->createDomain("<domain", 0));
+  EXPECT_TRUE(take().empty());
+}
+
+// Events are published after the driver's lock is released: a listener may call it.
+TEST_F(TestDriverEvents, ListenerMayCallTheDriver) {
+  std::vector<DomainState> states;
+  auto id = drv->events().subscribe([&](const DomainLifecycleEvent& e) {
+    auto st = drv->domainState(e.dom);
+    states.push_back(st ? st->state : DomainState::NoState);
+  });
+  DomainHandle h = defaultDomain();
+  ASSERT_TRUE(drv->suspendDomain(h));
+  ASSERT_TRUE(drv->destroyDomain(h, 0));
+  drv->events().unsubscribe(id);
+  EXPECT_EQ(states, (std::vector<DomainState>{DomainState::Paused, DomainState::Shutoff}));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/domain/domain_device_parse.h"
 #include "model/domain/domain_disk_xml.h"
 #include "model/domain/domain_graphics_xml.h"
 
@@ -226,6 +227,18 @@ void insertController(DomainDef& def, ControllerDef controller) {
       [](const ControllerDef& a, const ControllerDef& b) { return a.index > b.index; });
 }
 
+void applyDiskDefaults(DiskDef& disk) {
+  normaliseSource(disk.src);
+  for (StorageSource& layer : disk.backingChain)
+    normaliseSource(layer);
+  assignDriveAddress(disk);
+}
+
+void addMissingDiskControllers(DomainDef& def) {
+  for (std::string_view bus : {"scsi", "fdc", "ide", "sata"})
+    addDiskControllers(def, bus);
+}
+
 Result<void> applyDomainPostParse(DomainDef& def) {
   if (!def.uuid)
     def.uuid = Uuid::generate();
@@ -237,14 +250,9 @@ Result<void> applyDomainPostParse(DomainDef& def) {
                                 [](const NetDef& n) { return n.bootOrder.has_value(); });
   if (def.os.bootDevs.empty() && !deviceBoot)
     def.os.bootDevs.push_back("hd");
-  for (DiskDef& disk : def.disks) {
-    normaliseSource(disk.src);
-    for (StorageSource& layer : disk.backingChain)
-      normaliseSource(layer);
-    assignDriveAddress(disk);
-  }
-  for (std::string_view bus : {"scsi", "fdc", "ide", "sata"})
-    addDiskControllers(def, bus);
+  for (DiskDef& disk : def.disks)
+    applyDiskDefaults(disk);
+  addMissingDiskControllers(def);
   TRY(addConsoleCompat(def));
   TRY(arrangeVideos(def));
   addVirtioSerialController(def);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "rpc/protocol/remote_types.h"
@@ -40,6 +41,21 @@ struct DomainGetBlockInfoRet {  // { unsigned hyper allocation, capacity, physic
   VIRTUS_XDR(allocation, capacity, physical)
 };
 
+struct DomainBlockStatsArgs {  // { remote_nonnull_domain dom; remote_nonnull_string path; }
+  Domain dom;
+  std::string path;
+  VIRTUS_XDR(dom, path)
+};
+
+struct DomainBlockStatsRet {  // { hyper rd_req, rd_bytes, wr_req, wr_bytes, errs; }
+  std::int64_t rdReq = 0;
+  std::int64_t rdBytes = 0;
+  std::int64_t wrReq = 0;
+  std::int64_t wrBytes = 0;
+  std::int64_t errs = 0;
+  VIRTUS_XDR(rdReq, rdBytes, wrReq, wrBytes, errs)
+};
+
 // `char x<MAX>` arrays: rpcgen encodes each char as a whole XDR unit.
 inline constexpr std::size_t kSecurityLabelMax = 4097;  // VIR_SECURITY_LABEL_BUFLEN
 inline constexpr std::size_t kSecurityModelMax = 257;   // VIR_SECURITY_MODEL_BUFLEN
@@ -55,6 +71,31 @@ struct NodeGetSecurityModelRet {  // { char model<>; char doi<>; }
   XdrList<std::int32_t, kSecurityModelMax> model;
   XdrList<std::int32_t, kSecurityDoiMax> doi;
   VIRTUS_XDR(model, doi)
+};
+
+// CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: { int eventID; remote_domain dom; }, the
+// domain optional (null: every domain).
+struct DomainEventCallbackRegisterArgs {
+  std::int32_t eventID = 0;
+  std::optional<Domain> dom;
+  VIRTUS_XDR(eventID, dom)
+};
+
+// DOMAIN_EVENT_LIFECYCLE (a MESSAGE from the server to legacy registrations):
+// remote_domain_event_lifecycle_msg
+struct DomainEventLifecycleMsg {
+  Domain dom;
+  std::int32_t event = 0;
+  std::int32_t detail = 0;
+  VIRTUS_XDR(dom, event, detail)
+};
+
+// DOMAIN_EVENT_CALLBACK_LIFECYCLE (a MESSAGE from the server): the callback's id, then the
+// legacy message.
+struct DomainEventCallbackLifecycleMsg {
+  std::int32_t callbackID = 0;
+  DomainEventLifecycleMsg msg;
+  VIRTUS_XDR(callbackID, msg)
 };
 
 }  // namespace virtus::rpc::remote

@@ -36,9 +36,9 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(1, ConnectOpen, ConnectOpenArgs, Void, kReadOnlyOk | kPreOpen, "virConnectOpen")                \
   X(2, ConnectClose, Void, Void, kReadOnlyOk | kPreOpen, "virConnectClose")                         \
   X(3, ConnectGetType, Void, StringValue, kReadOnlyOk, "virConnectGetType")                         \
-  X(4, ConnectGetVersion, Void, HyperValue, kReadOnlyOk, "virConnectGetVersion")                    \
+  X(4, ConnectGetVersion, Void, HyperValue, kReadOnlyOk | kSlow, "virConnectGetVersion")                \
   X(6, NodeGetInfo, Void, NodeGetInfoRet, kReadOnlyOk, "virNodeGetInfo")                            \
-  X(7, ConnectGetCapabilities, Void, StringValue, kReadOnlyOk, "virConnectGetCapabilities")         \
+  X(7, ConnectGetCapabilities, Void, StringValue, kReadOnlyOk | kSlow, "virConnectGetCapabilities")\
   X(9, DomainCreate, HandleValue<Domain>, Void, kSlow, "virDomainCreate")                           \
   X(10, DomainCreateXml, StringFlags, HandleValue<Domain>, kSlow, "virDomainCreateXML")             \
   X(11, DomainDefineXml, StringValue, HandleValue<Domain>, kSlow, "virDomainDefineXML")             \
@@ -62,6 +62,7 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(51, ConnectNumOfDomains, Void, IntValue, kReadOnlyOk, "virConnectNumOfDomains")                 \
   X(59, ConnectGetHostname, Void, StringValue, kReadOnlyOk, "virConnectGetHostname")                \
   X(60, ConnectSupportsFeature, IntValue, IntValue, kReadOnlyOk | kPreOpen, "virConnectSupportsFeature") \
+  X(64, DomainBlockStats, DomainBlockStatsArgs, DomainBlockStatsRet, kReadOnlyOk | kSlow, "virDomainBlockStats") \
   X(66, AuthList, Void, AuthListRet, kReadOnlyOk | kPreOpen, "virConnectOpen")                      \
   X(71, ConnectNumOfStoragePools, Void, IntValue, kReadOnlyOk, "virConnectNumOfStoragePools")       \
   X(72, ConnectListStoragePools, IntValue, NameList, kReadOnlyOk, "virConnectListStoragePools")     \
@@ -118,7 +119,7 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(165, StorageVolWipe, HandleFlags<Vol>, Void, kSlow, "virStorageVolWipe")                        \
   X(183, DomainHasManagedSaveImage, HandleFlags<Domain>, IntValue, kReadOnlyOk, "virDomainHasManagedSaveImage") \
   X(187, DomainSnapshotNum, HandleFlags<Domain>, IntValue, kReadOnlyOk, "virDomainSnapshotNum")     \
-  X(194, DomainGetBlockInfo, DomainXmlFlagsArgs, DomainGetBlockInfoRet, kReadOnlyOk, "virDomainGetBlockInfo") \
+  X(194, DomainGetBlockInfo, DomainXmlFlagsArgs, DomainGetBlockInfoRet, kReadOnlyOk | kSlow, "virDomainGetBlockInfo") \
   X(196, DomainCreateWithFlags, HandleFlags<Domain>, HandleValue<Domain>, kSlow, "virDomainCreateWithFlags") \
   X(202, DomainIsUpdated, HandleValue<Domain>, IntValue, kReadOnlyOk, "virDomainIsUpdated")         \
   X(208, StorageVolUpload, VolTransferArgs, Void, kSlow | kUpload, "virStorageVolUpload")           \
@@ -134,6 +135,9 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(281, ConnectListAllStoragePools, ListAllArgs, ListAllRet<Pool>, kReadOnlyOk, "virConnectListAllStoragePools") \
   X(282, StoragePoolListAllVolumes, PoolListAllVolumesArgs, ListAllRet<Vol>, kReadOnlyOk, "virStoragePoolListAllVolumes") \
   X(287, ConnectListAllSecrets, ListAllArgs, ListAllRet<Secret>, kReadOnlyOk, "virConnectListAllSecrets") \
+  X(342, ConnectGetDomainCapabilities, ConnectGetDomainCapabilitiesArgs, StringValue, kReadOnlyOk | kSlow, "virConnectGetDomainCapabilities") \
+  X(316, ConnectDomainEventCallbackRegisterAny, DomainEventCallbackRegisterArgs, IntValue, kReadOnlyOk, "virConnectDomainEventRegisterAny") \
+  X(317, ConnectDomainEventCallbackDeregisterAny, IntValue, Void, kReadOnlyOk, "virConnectDomainEventDeregisterAny") \
   X(350, DomainDefineXmlFlags, StringFlags, HandleValue<Domain>, kSlow, "virDomainDefineXMLFlags")  \
   X(360, ConnectRegisterCloseCallback, Void, Void, kReadOnlyOk, "virConnectRegisterCloseCallback")  \
   X(361, ConnectUnregisterCloseCallback, Void, Void, kReadOnlyOk, "virConnectUnregisterCloseCallback") \
@@ -154,6 +158,8 @@ enum class Proc : std::int32_t {
 // Messages the server sends on its own (type MESSAGE), not answers to calls.
 inline constexpr std::int32_t kStoragePoolEventLifecycle = 370;
 inline constexpr std::int32_t kStoragePoolEventRefresh = 373;
+inline constexpr std::int32_t kDomainEventLifecycle = 107;  // legacy callbacks (no callbackID)
+inline constexpr std::int32_t kDomainEventCallbackLifecycle = 318;
 
 struct ProcInfo {
   bool known = false;
