@@ -1,6 +1,7 @@
 // Handshake and host information procedures.
 #include <algorithm>
 
+#include "common/check_flags.h"
 #include "daemon/dispatch_handlers.h"
 #include "daemon/dispatch_host_info.h"
 
@@ -79,6 +80,17 @@ void registerConnectHandlers(HandlerTable& t) {
   t.on<Proc::ConnectGetCapabilities>([](RemoteSession& s, const Void&) -> Result<StringValue> {
     return StringValue{s.services().host->capabilities()};
   });
+  t.on<Proc::ConnectGetDomainCapabilities>(
+      [](RemoteSession& s, const ConnectGetDomainCapabilitiesArgs& a) -> Result<StringValue> {
+        // libvirt's test driver has no domain capabilities.
+        if (s.uri().starts_with("test:"))
+          return makeError(ErrorCode::NoSupport, ErrorDomain::None,
+                           "virConnectGetDomainCapabilities");
+        TRY(checkFlags(a.flags, 0, "qemuConnectGetDomainCapabilities", ErrorDomain::Qemu));
+        DomainCapsQuery query{a.emulatorbin, a.arch, a.machine, a.virttype};
+        TRY_ASSIGN(std::string xml, s.services().host->domainCapabilities(query));
+        return StringValue{std::move(xml)};
+      });
   t.on<Proc::ConnectIsSecure>(
       [](RemoteSession&, const Void&) -> Result<IntValue> { return IntValue{1}; });
   t.on<Proc::NodeGetInfo>([](RemoteSession& s, const Void&) -> Result<NodeGetInfoRet> {

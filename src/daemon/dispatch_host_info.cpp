@@ -4,13 +4,9 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <mutex>
-#include <optional>
-#include <regex>
 #include <sstream>
 
 #include "common/uuid.h"
-#include "os/linux_command_runner.h"
 
 namespace virtus::daemon {
 
@@ -25,6 +21,8 @@ std::string firstLine(const std::string& path) {
 
 class LinuxHostInfo final : public HostInfo {
  public:
+  explicit LinuxHostInfo(std::shared_ptr<QemuHostCaps> qemu) : qemu_(std::move(qemu)) {}
+
   std::string hostname() override {
     char buf[256] = {};
     if (::gethostname(buf, sizeof buf - 1) != 0)
@@ -32,12 +30,7 @@ class LinuxHostInfo final : public HostInfo {
     return buf;
   }
 
-  std::uint64_t hypervisorVersion() override {
-    std::lock_guard lock(mutex_);
-    if (!qemuVersion_)
-      qemuVersion_ = probeQemuVersion();
-    return *qemuVersion_;
-  }
+  std::uint64_t hypervisorVersion() override { return qemu_ ? qemu_->hypervisorVersion() : 0; }
 
   NodeInfo nodeInfo() override {
     NodeInfo info;
@@ -70,8 +63,18 @@ class LinuxHostInfo final : public HostInfo {
     if (!uuid.empty())
       out << "    <uuid>" << uuid << "</uuid>\n";
     out << "    <cpu>\n      <arch>" << nodeInfo().model << "</arch>\n    </cpu>\n";
-    out << "  </host>\n\n</capabilities>\n";
+    out << "  </host>\n\n";
+    // libvirt leaves a blank line after each guest, and so does the formatter.
+    if (qemu_)
+      out << qemu_->guestCapabilities();
+    out << "</capabilities>\n";
     return out.str();
+  }
+
+  Result<std::string> domainCapabilities(const DomainCapsQuery& query) override {
+    if (!qemu_)
+      return HostInfo::domainCapabilities(query);
+    return qemu_->domainCapabilities(query);
   }
 
  private:
@@ -82,29 +85,17 @@ class LinuxHostInfo final : public HostInfo {
     return {};
   }
 
-  static std::uint64_t probeQemuVersion() {
-    os::LinuxCommandRunner runner(std::chrono::seconds(10));
-    os::Command cmd;
-    cmd.program = "qemu-system-x86_64";
-    cmd.args = {"--version"};
-    auto out = runner.run(cmd);
-    if (!out || out->exitStatus != 0)
-      return 0;
-    static const std::regex kVersion(R"(version (\d+)\.(\d+)\.(\d+))");
-    std::smatch m;
-    if (!std::regex_search(out->out, m, kVersion))
-      return 0;
-    return std::stoull(m[1]) * 1000000 + std::stoull(m[2]) * 1000 + std::stoull(m[3]);
-  }
-
-  std::mutex mutex_;
-  std::optional<std::uint64_t> qemuVersion_;
+  std::shared_ptr<QemuHostCaps> qemu_;
 };
 
 }  // namespace
 
-std::shared_ptr<HostInfo> makeLinuxHostInfo() {
-  return std::make_shared<LinuxHostInfo>();
+Result<std::string> HostInfo::domainCapabilities(const DomainCapsQuery&) {
+  return makeError(ErrorCode::NoSupport, ErrorDomain::None, "virConnectGetDomainCapabilities");
+}
+
+std::shared_ptr<HostInfo> makeLinuxHostInfo(std::shared_ptr<QemuHostCaps> qemu) {
+  return std::make_shared<LinuxHostInfo>(std::move(qemu));
 }
 
 }  // namespace virtus::daemon

@@ -1,10 +1,14 @@
 // Facts about the host that the connection procedures report (hostname, versions, node
-// info, capabilities), behind an interface so that dispatch tests can fix them.
+// info, capabilities, domain capabilities), behind an interface so that dispatch tests can
+// fix them.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include "common/result.h"
+#include "daemon/qemu_host_caps.h"
 
 namespace virtus::daemon {
 
@@ -26,15 +30,19 @@ class HostInfo {
   // major * 1000000 + minor * 1000 + micro; 0 when no QEMU is installed.
   virtual std::uint64_t hypervisorVersion() = 0;
   virtual NodeInfo nodeInfo() = 0;
-  // The <capabilities> document (host part; guests arrive with the QEMU driver).
+  // The <capabilities> document: the host, then a <guest> per QEMU emulator.
   virtual std::string capabilities() = 0;
+  // The <domainCapabilities> document (virConnectGetDomainCapabilities); by default
+  // NO_SUPPORT, as for a host without a QEMU driver.
+  virtual Result<std::string> domainCapabilities(const DomainCapsQuery& query);
 };
 
 // The libvirt release whose API and protocol Virtus serves (virConnectGetLibVersion).
 inline constexpr std::uint64_t kCompatLibVersion = 9000000;
 
-// The machine this process runs on: uname, /proc, /etc/machine-id and the QEMU binary
-// on PATH (asked for its version once, then cached).
-std::shared_ptr<HostInfo> makeLinuxHostInfo();
+// The machine this process runs on: uname, /proc, /etc/machine-id, and the QEMU emulators
+// of `qemu` for the hypervisor version, the <guest> elements and the domain capabilities
+// (probed on first need). Without `qemu`: no emulator (version 0, no guests, NO_SUPPORT).
+std::shared_ptr<HostInfo> makeLinuxHostInfo(std::shared_ptr<QemuHostCaps> qemu = nullptr);
 
 }  // namespace virtus::daemon

@@ -106,7 +106,7 @@ void formatCpu(Writer& w, const QemuCaps& caps, const QemuAccelCaps& accel) {
   std::vector<std::string> models;
   for (const auto& m : accel.cpuModels) {
     auto vendor =
-        caps.arch == "x86_64" || caps.arch == "i386" ? x86CpuModelVendor(m.name) : std::nullopt;
+        caps.arch == "x86_64" || caps.arch == "i686" ? x86CpuModelVendor(m.name) : std::nullopt;
     if (!vendor)
       continue;
     models.push_back("<model usable='" + yesNo(m.unavailableFeatures.empty()) + "' vendor='" +

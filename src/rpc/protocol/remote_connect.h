@@ -31,6 +31,16 @@ struct ConnectOpenArgs {
   VIRTUS_XDR(name, flags)
 };
 
+// CONNECT_GET_DOMAIN_CAPABILITIES (342): every argument may be absent (NULL).
+struct ConnectGetDomainCapabilitiesArgs {
+  std::optional<std::string> emulatorbin;
+  std::optional<std::string> arch;
+  std::optional<std::string> machine;
+  std::optional<std::string> virttype;
+  std::uint32_t flags = 0;
+  VIRTUS_XDR(emulatorbin, arch, machine, virttype, flags)
+};
+
 struct NodeGetInfoRet {
   std::array<std::int32_t, 32> model{};  // char model[32]: one 4-byte word per character
   std::uint64_t memory = 0;              // KiB
