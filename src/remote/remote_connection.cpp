@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "remote/remote_domain_driver.h"
 #include "remote/remote_secret_driver.h"
 #include "remote/remote_storage_driver.h"
 
@@ -28,7 +29,11 @@ std::string_view authName(std::int32_t type) {
 class RemoteConnection final : public driver::Connection {
  public:
   RemoteConnection(std::unique_ptr<rpc::RpcClient> client, std::string uri)
-      : client_(std::move(client)), uri_(std::move(uri)), storage_(*client_), secrets_(*client_) {}
+      : client_(std::move(client)),
+        uri_(std::move(uri)),
+        storage_(*client_),
+        secrets_(*client_),
+        domains_(*client_) {}
 
   ~RemoteConnection() override {
     if (!opened_ || !client_->connected())
@@ -68,6 +73,9 @@ class RemoteConnection final : public driver::Connection {
 
   driver::StorageDriver& storage() override { return storage_; }
   driver::SecretDriver& secrets() override { return secrets_; }
+  // Whatever the URI names: a daemon without a hypervisor behind it answers each domain
+  // call with its own error.
+  driver::DomainDriver* domains() override { return &domains_; }
   std::string uri() const override { return uri_; }
 
  private:
@@ -81,6 +89,7 @@ class RemoteConnection final : public driver::Connection {
   std::string uri_;
   RemoteStorageDriver storage_;
   RemoteSecretDriver secrets_;
+  RemoteDomainDriver domains_;
   bool opened_ = false;
   bool closeCallback_ = false;
 };

@@ -2,6 +2,7 @@
 // driver API does not depend on the wire structs.
 #pragma once
 
+#include "driver/domain_driver.h"
 #include "driver/secret_driver.h"
 #include "driver/storage_driver.h"
 #include "rpc/protocol/remote_types.h"
@@ -25,6 +26,13 @@ inline rpc::remote::Secret toWire(const driver::SecretHandle& secret) {
 }
 inline driver::SecretHandle fromWire(const rpc::remote::Secret& secret) {
   return {secret.uuid, static_cast<driver::SecretUsageType>(secret.usageType), secret.usageID};
+}
+
+inline rpc::remote::Domain toWire(const driver::DomainHandle& dom) {
+  return {dom.name, dom.uuid, dom.id};
+}
+inline driver::DomainHandle fromWire(const rpc::remote::Domain& dom) {
+  return {dom.name, dom.uuid, dom.id};
 }
 
 }  // namespace virtus::remote

@@ -68,8 +68,9 @@ int runCli(const std::vector<std::string>& args, CliHost& host) {
   bool quiet = false;
   CliContext ctx([&]() { return host.open(target); }, host.fs, host.out, host.err);
 
-  CLI::App app("virtus: manage Virtus storage pools and volumes (virsh-compatible commands)",
-               "virtus");
+  CLI::App app(
+      "virtus: manage Virtus storage pools, volumes and domains (virsh-compatible commands)",
+      "virtus");
   app.add_option("--root", target.root,
                  "directory holding all of Virtus' state (default: the system tree for root, "
                  "the per-user tree otherwise)");
@@ -90,6 +91,7 @@ int runCli(const std::vector<std::string>& args, CliHost& host) {
   addVolCreateCommands(app, ctx);
   addVolStreamCommands(app, ctx);
   addXmlCommands(app, ctx);
+  addDomainCommands(app, ctx);
   // virsh refuses an option given twice ("option --all already seen"), flags included;
   // CLI11 lets flags repeat unless told otherwise.
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {

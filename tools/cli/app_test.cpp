@@ -26,8 +26,9 @@ Run run(std::vector<std::string> args) {
 }
 
 TEST(App, HelpOnEveryCommandExitsZero) {
-  for (const char* cmd : {"pool-list", "pool-define-as", "vol-create-as", "vol-upload",
-                          "vol-resize", "pool-edit", "xml"}) {
+  for (const char* cmd :
+       {"pool-list", "pool-define-as", "vol-create-as", "vol-upload", "vol-resize", "pool-edit",
+        "xml", "list", "dominfo", "attach-device", "domblkinfo"}) {
     auto r = run({cmd, "--help"});
     EXPECT_EQ(r.status, 0) << cmd;
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;

@@ -11,7 +11,7 @@ CliContext::CliContext(ConnectionOpener opener, os::FileSystem& fs, std::ostream
 
 CliContext::~CliContext() = default;
 
-driver::StorageDriver* CliContext::storage() {
+driver::Connection* CliContext::connection() {
   if (!connection_ && !openFailed_) {
     auto opened =
         opener_ ? opener_()
@@ -24,7 +24,25 @@ driver::StorageDriver* CliContext::storage() {
     }
     connection_ = std::move(opened).value();
   }
-  return connection_ ? &connection_->storage() : nullptr;
+  return connection_.get();
+}
+
+driver::StorageDriver* CliContext::storage() {
+  auto* conn = connection();
+  return conn ? &conn->storage() : nullptr;
+}
+
+driver::DomainDriver* CliContext::domains() {
+  auto* conn = connection();
+  if (!conn)
+    return nullptr;
+  driver::DomainDriver* domains = conn->domains();
+  if (!domains) {
+    error("domains need a daemon connection: '" + conn->uri() +
+          "' is the in-process connection, which manages storage and secrets only; connect to "
+          "virtusd or libvirtd with -c URI (for example -c qemu:///system)");
+  }
+  return domains;
 }
 
 void CliContext::printExtra(std::string_view text) {

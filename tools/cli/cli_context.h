@@ -27,6 +27,9 @@ class CliContext {
   // The storage driver of the connection, opened on first use. On failure the error has
   // been reported as virsh does ("failed to connect to the hypervisor").
   driver::StorageDriver* storage();
+  // The domain driver of the connection, opened on first use. The in-process connection has
+  // none: that is reported ("domains need a daemon connection") and null returned.
+  driver::DomainDriver* domains();
 
   os::FileSystem& fs() { return fs_; }
   std::ostream& out() { return out_; }
@@ -59,6 +62,9 @@ class CliContext {
   bool failed() const { return failed_; }
 
  private:
+  // The connection, opened on first use; null (and reported) when opening failed.
+  driver::Connection* connection();
+
   ConnectionOpener opener_;
   driver::ConnectionPtr connection_;
   bool openFailed_ = false;

@@ -23,6 +23,8 @@ void addVolCommands(CLI::App& app, CliContext& ctx);
 void addVolCreateCommands(CLI::App& app, CliContext& ctx);
 void addVolStreamCommands(CLI::App& app, CliContext& ctx);
 void addXmlCommands(CLI::App& app, CliContext& ctx);
+void addDomainCommands(CLI::App& app, CliContext& ctx);
+void addDomainListCommand(CLI::App& app, CliContext& ctx);
 
 inline void setResult(CliContext& ctx, bool ok) {
   if (!ok)
