@@ -4,8 +4,10 @@ the combined results as JSON.
 
 Storage benchmark: the --json outputs of storage_bench.cpp (virtus-bench) and
 libvirtd_bench.py, one per round (run.sh --rounds R alternates the sides R times). RPC
-benchmark: the --json outputs of rpc_bench.py (both daemons in each), one per round. With
-several rounds each figure is the median over the rounds. A side with no results shows as n/a.
+benchmark: the --json outputs of rpc_bench.py (both daemons in each), one per round. Domain
+benchmark: the --json outputs of domain_bench.py (both daemons and the raw QEMU floor in
+each), one per round. With several rounds each figure is the median over the rounds. A side
+with no results shows as n/a.
 """
 
 import argparse
@@ -250,6 +252,108 @@ def print_rpc_table(rows, rpc, out):
         out.write("note: %s\n" % note)
 
 
+# ---------------------------------------------------------------------------------------------
+# The domain benchmark (domain_bench.py): one JSON per round holds both daemons and the floor.
+
+# (label, key of a side, statistic, key of the floor or None, aim, note); times in seconds.
+DOMAIN_ROWS = [
+    ("start, median", "start_s", "median", "ready_s", "floor + 10 ms",
+     "create() to running, QMP ready; floor: spawn to 'cont' answered"),
+    ("start, p90", "start_s", "p90", "ready_s", "", ""),
+    ("destroy, median", "destroy_s", "median", "stop_s", "< 20 ms",
+     "destroy() returned; floor: SIGTERM to exited and reaped"),
+    ("destroy, p90", "destroy_s", "p90", "stop_s", "", ""),
+]
+
+# Rows of the floor alone: (label, floor key, note).
+FLOOR_ROWS = [
+    ("raw QEMU spawned, median", "spawned_s", "vfork + exec of setpriv (as root) returned"),
+    ("raw QEMU QMP greeting, median", "greeting_s", "spawn to the greeting"),
+    ("raw QEMU capabilities, median", "capabilities_s", "spawn to qmp_capabilities answered"),
+]
+
+
+def round_median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def domain_stat(result, side, key, stat):
+    value = (result.get(side) or {}).get(key)
+    return value.get(stat) if isinstance(value, dict) else None
+
+
+def build_domain(domain):
+    rows = []
+
+    def row(label, lv, vt, floor, unit, aim, note, columns=("libvirtd", "virtus", "floor")):
+        rows.append({"operation": label, "unit": unit, "libvirtd": lv, "virtus": vt,
+                     "floor": floor, "ratio": None if (lv is None or vt is None or lv <= 0)
+                     else vt / lv, "aim": aim, "note": note, "columns": columns})
+
+    for label, key, stat, floor_key, aim, note in DOMAIN_ROWS:
+        lv = round_median(domain_stat(r, "libvirtd", key, stat) for r in domain)
+        vt = round_median(domain_stat(r, "virtus", key, stat) for r in domain)
+        fl = round_median(domain_stat(r, "floor", floor_key, stat) for r in domain)
+        row(label, None if lv is None else lv * 1e3, None if vt is None else vt * 1e3,
+            None if fl is None else fl * 1e3, "ms", aim, note)
+    start = rows[0]
+    if start["virtus"] is not None and start["floor"] is not None:
+        row("start above the floor, median", start["libvirtd"] - start["floor"]
+            if start["libvirtd"] is not None else None, start["virtus"] - start["floor"], None,
+            "ms", "<= 10 ms", "daemon's start median minus the floor's", ("libvirtd", "virtus"))
+    for label, key, note in FLOOR_ROWS:
+        fl = round_median(domain_stat(r, "floor", key, "median") for r in domain)
+        row(label, None, None, None if fl is None else fl * 1e3, "ms", "", note, ("floor",))
+    lv = round_median((r.get("libvirtd") or {}).get("cpu_per_cycle_s") for r in domain)
+    vt = round_median((r.get("virtus") or {}).get("cpu_per_cycle_s") for r in domain)
+    row("daemon CPU per start + destroy", None if lv is None else lv * 1e3,
+        None if vt is None else vt * 1e3, None, "ms", "", "user + system of the daemon itself",
+        ("libvirtd", "virtus"))
+    for label, when, key, note in (
+            ("daemon memory before (VmRSS)", "memory_before", "VmRSS", "after the warm-ups"),
+            ("daemon memory after (VmRSS)", "memory_after", "VmRSS", "after the measured runs"),
+            ("daemon peak memory (VmHWM)", "memory_after", "VmHWM", "peak of the whole run")):
+        lv = round_median(domain_stat(r, "libvirtd", when, key) for r in domain)
+        vt = round_median(domain_stat(r, "virtus", when, key) for r in domain)
+        row(label, None if lv is None else lv / MIB, None if vt is None else vt / MIB, None,
+            "MiB", "", note, ("libvirtd", "virtus"))
+    return rows
+
+
+def print_domain_table(rows, domain, out):
+    first = domain[0]
+    header = ("figure", "libvirtd", "virtus", "raw QEMU", "virtus/libvirtd", "aim", "")
+    lines = [header]
+    for r in rows:
+        def cell(side):
+            return fmt_rpc(r[side], r["unit"]) if side in r["columns"] else ""
+
+        both = "libvirtd" in r["columns"] and "virtus" in r["columns"]
+        lines.append((r["operation"], cell("libvirtd"), cell("virtus"), cell("floor"),
+                      fmt_ratio(r["ratio"]) if both else "", r["aim"], r["note"]))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    loads = ", ".join("%.1f to %.1f" % (r["loadavg_start"][0], r["loadavg"][0])
+                      for r in domain if r.get("loadavg") and r.get("loadavg_start"))
+    out.write("Domain benchmark: %d MiB TCG guest, no disk, %d runs after %d warm-ups per side, "
+              "%d CPUs, load average %s%s%s\n"
+              % (first["memory_mib"], first["runs"], first["warmups"], first.get("cpus") or 0,
+                 loads, "" if first.get("reaper") else ", orphans reaped by this machine's init",
+                 "" if len(domain) == 1 else "; medians over %d rounds" % len(domain)))
+    for n, line in enumerate(lines):
+        out.write("  ".join(cell.ljust(widths[i]) if i in (0, 5, 6) else cell.rjust(widths[i])
+                            for i, cell in enumerate(line)).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    out.write("p90 = nearest rank. Lower is better everywhere; raw QEMU = the same command line "
+              "virtusd ran, spawned directly with a pre-bound monitor socket.\n")
+    for r in domain:
+        for side in ("libvirtd", "virtus"):
+            left = (r.get(side) or {}).get("qemu_left_after_destroy")
+            if left:
+                out.write("warning: %d %s destroys returned before QEMU was gone\n" % (left, side))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--libvirtd", action="append",
@@ -260,14 +364,16 @@ def main():
     parser.add_argument("--creates", type=int)
     parser.add_argument("--repeat", type=int)
     parser.add_argument("--rpc", action="append", help="rpc_bench.py --json output (per round)")
+    parser.add_argument("--domain", action="append",
+                        help="domain_bench.py --json output (per round)")
     parser.add_argument("--out", help="write the combined results as JSON here")
     args = parser.parse_args()
 
     storage = bool(args.libvirtd or args.virtus)
     if storage and None in (args.volumes, args.creates, args.repeat):
         parser.error("the storage results need --volumes, --creates and --repeat")
-    if not storage and not args.rpc:
-        parser.error("nothing to report: give --libvirtd/--virtus and/or --rpc")
+    if not storage and not args.rpc and not args.domain:
+        parser.error("nothing to report: give --libvirtd/--virtus, --rpc and/or --domain")
 
     ok = True
     combined = {
@@ -294,6 +400,17 @@ def main():
         else:
             sys.stdout.write("RPC benchmark: no results\n")
         ok = ok and bool(rpc)
+    if args.domain:
+        domain = load_all(args.domain)
+        if storage or args.rpc:
+            sys.stdout.write("\n")
+        if domain:
+            domain_rows = build_domain(domain)
+            print_domain_table(domain_rows, domain, sys.stdout)
+            combined["domain"] = {"rows": domain_rows, "rounds": domain}
+        else:
+            sys.stdout.write("Domain benchmark: no results\n")
+        ok = ok and bool(domain)
     if args.out:
         with open(args.out, "w") as f:
             json.dump(combined, f, indent=2)

@@ -5,6 +5,8 @@
 # libvirtd) and virtus-bench (the in-process Virtus driver) on it one after the other.
 # RPC: rpc_bench.py starts a private libvirtd and a private virtusd and measures cheap-call
 # throughput, connect time and memory against both.
+# Domain: domain_bench.py starts a private libvirtd and a private virtusd, times the start and
+# the destroy of the same small QEMU guest on each, and the raw QEMU start as the floor.
 # Then prints a table of each with the ratios. Every step has a time limit; processes and temp
 # directories are removed on exit, also on Ctrl-C.
 set -euo pipefail
@@ -13,7 +15,8 @@ usage() {
   cat <<EOF
 usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--bin PATH]
           [--build DIR] [--user NAME] [--timeout S] [--virtusd PATH] [--rpc-seconds S]
-          [--rpc-runs N] [--rpc-pools N] [--rpc-connects N] [--skip-storage] [--skip-rpc]
+          [--rpc-runs N] [--rpc-pools N] [--rpc-connects N] [--domain-runs N]
+          [--domain-warmups N] [--skip-storage] [--skip-rpc] [--skip-domain]
   --volumes N   volumes in the pool, half raw, half qcow2 (default 10000)
   --creates M   qcow2 volumes created then deleted (default 500)
   --repeat K    warm refreshes; the median and min are reported (default 10)
@@ -23,14 +26,17 @@ usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--
   --build DIR   the build directory used to build virtus-bench (default: build)
   --user NAME   the unprivileged user libvirtd runs as when this runs as root (default nobody)
   --timeout S   time limit of each side (default 1800)
-  --virtusd PATH    the virtusd binary of the RPC benchmark (default: virtusd beside the
-                    virtus-bench binary, built in BUILD if missing)
+  --virtusd PATH    the virtusd binary of the RPC and domain benchmarks (default: virtusd
+                    beside the virtus-bench binary, built in BUILD if missing)
   --rpc-seconds S   each cheap-call throughput run (default 5)
   --rpc-runs N      throughput runs per side and client count; the median is reported (default 3)
   --rpc-pools N     pools defined for the memory figure (default 1000)
   --rpc-connects N  runs of \`virsh list\` per side for the connect time (default 20)
-  --skip-storage    run the RPC benchmark only
-  --skip-rpc        run the storage benchmark only
+  --domain-runs N   measured domain start/destroy cycles per side (default 20)
+  --domain-warmups N  unmeasured cycles per side before them (default 2)
+  --skip-storage    do not run the storage benchmark
+  --skip-rpc        do not run the RPC benchmark
+  --skip-domain     do not run the domain start/destroy benchmark
 EOF
 }
 
@@ -50,8 +56,11 @@ RPC_SECONDS=5
 RPC_RUNS=3
 RPC_POOLS=1000
 RPC_CONNECTS=20
+DOMAIN_RUNS=20
+DOMAIN_WARMUPS=2
 STORAGE=1
 RPC=1
+DOMAIN=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -69,8 +78,11 @@ while [ $# -gt 0 ]; do
     --rpc-runs) RPC_RUNS=$2; shift 2 ;;
     --rpc-pools) RPC_POOLS=$2; shift 2 ;;
     --rpc-connects) RPC_CONNECTS=$2; shift 2 ;;
+    --domain-runs) DOMAIN_RUNS=$2; shift 2 ;;
+    --domain-warmups) DOMAIN_WARMUPS=$2; shift 2 ;;
     --skip-storage) STORAGE=0; shift ;;
     --skip-rpc) RPC=0; shift ;;
+    --skip-domain) DOMAIN=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "$0: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -108,14 +120,15 @@ bounded() {
 
 TARGETS=()
 [ "$STORAGE" = 0 ] || [ -x "$BIN" ] || TARGETS+=(virtus-bench)
-[ "$RPC" = 0 ] || [ -x "$VIRTUSD" ] || TARGETS+=(virtusd)
+{ [ "$RPC" = 0 ] && [ "$DOMAIN" = 0 ]; } || [ -x "$VIRTUSD" ] || TARGETS+=(virtusd)
 if [ ${#TARGETS[@]} -gt 0 ]; then
   echo "== building ${TARGETS[*]} in $BUILD (Release)"
   bounded 3600 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
   bounded 3600 cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$(nproc)"
 fi
 [ "$STORAGE" = 0 ] || [ -x "$BIN" ] || { echo "$0: '$BIN' is missing" >&2; exit 1; }
-[ "$RPC" = 0 ] || [ -x "$VIRTUSD" ] || { echo "$0: '$VIRTUSD' is missing" >&2; exit 1; }
+{ [ "$RPC" = 0 ] && [ "$DOMAIN" = 0 ]; } || [ -x "$VIRTUSD" ] ||
+  { echo "$0: '$VIRTUSD' is missing" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/virtus-bench.XXXXXX")
 # libvirtd runs as an unprivileged user: it must reach the data directory.
@@ -140,6 +153,8 @@ REPORT=()
 [ "$STORAGE" = 0 ] || REPORT+=(--volumes "$VOLUMES" --creates "$CREATES" --repeat "$REPEAT")
 RPC_ARGS=(--virtusd "$VIRTUSD" --user "$USER_NAME" --seconds "$RPC_SECONDS" --runs "$RPC_RUNS"
   --pools "$RPC_POOLS" --connects "$RPC_CONNECTS" --json)
+DOMAIN_ARGS=(--virtusd "$VIRTUSD" --user "$USER_NAME" --runs "$DOMAIN_RUNS"
+  --warmups "$DOMAIN_WARMUPS" --json)
 # Alternating the sides round by round spreads changes in the machine's load over both.
 for round in $(seq 1 "$ROUNDS"); do
   if [ "$STORAGE" = 1 ]; then
@@ -158,6 +173,13 @@ for round in $(seq 1 "$ROUNDS"); do
     bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/rpc_bench.py" "${RPC_ARGS[@]}" \
       >"$WORK/rpc.$round.json" || { echo "$0: the RPC benchmark failed" >&2; exit 1; }
     REPORT+=(--rpc "$WORK/rpc.$round.json")
+  fi
+  if [ "$DOMAIN" = 1 ]; then
+    echo "== round $round/$ROUNDS: domain start/destroy, libvirtd, virtusd and raw QEMU" \
+      "(as '$LIBVIRTD_USER')"
+    bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/domain_bench.py" "${DOMAIN_ARGS[@]}" \
+      >"$WORK/domain.$round.json" || { echo "$0: the domain benchmark failed" >&2; exit 1; }
+    REPORT+=(--domain "$WORK/domain.$round.json")
   fi
 done
 
