@@ -300,5 +300,38 @@ TEST_F(QemuDriverBoot, AMissingDiskFileFailsTheStartWithQemusWords) {
   EXPECT_FALSE(fs::exists(fs::symlink_status(root_ + "/run/qemu/vm1.monitor")));
 }
 
+TEST_F(QemuDriverBoot, ADiskInUseByAnotherGuestIsRefusedWithQemusLockError) {
+  QemuDomainDriver driver(lfs_, clock_, config());
+  const std::string image = root_ + "/shared.img";
+  {
+    std::ofstream f(image, std::ios::binary);
+    f.seekp(1024 * 1024 - 1);
+    f.put('\0');
+  }
+  const std::string disk =
+      "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='" + image +
+      "'/><target dev='vda' bus='virtio'/></disk>";
+  auto first = driver.defineDomain(xml("vm1", disk), 0);
+  auto second = driver.defineDomain(xml("vm2", disk), 0);
+  ASSERT_TRUE(first && second);
+  auto running = driver.startDomain(*first, driver::start_domain::kPaused);
+  ASSERT_TRUE(running) << running.error().text();
+  const pid_t pid = pidOf("vm1");
+
+  // QEMU's own image locking: the second QEMU cannot take the write lock.
+  auto refused = driver.startDomain(*second, driver::start_domain::kPaused);
+  ASSERT_FALSE(refused);
+  RecordProperty("error", refused.error().text());
+  EXPECT_EQ(refused.error().code, ErrorCode::InternalError);
+  EXPECT_NE(refused.error().message.find("Failed to get \"write\" lock"), std::string::npos)
+      << refused.error().text();
+  EXPECT_FALSE(*driver.domainIsActive(*second));
+  EXPECT_FALSE(fs::exists(root_ + "/run/qemu/vm2.xml"));
+  EXPECT_TRUE(*driver.domainIsActive(*first));
+
+  ASSERT_TRUE(driver.destroyDomain(*first, 0));
+  expectNothingLeft("vm1", pid);
+}
+
 }  // namespace
 }  // namespace virtus::qemu
