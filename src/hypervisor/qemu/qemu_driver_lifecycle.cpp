@@ -221,21 +221,19 @@ void QemuDomainDriver::handleEvent(QemuDomainObject& obj, QemuRun& run, const Qm
     return;
   }
   // After a guest's poweroff, `quit` makes QEMU report a second, host-initiated SHUTDOWN.
-  if (event.name != "SHUTDOWN" || run.guestShutdown)
+  // QEMU reports a destroy's SIGTERM as a shutdown too: it ends by itself, with no event.
+  if (event.name != "SHUTDOWN" || run.guestShutdown || run.stopReason >= 0)
     return;
   DomainHandle handle;
   {
     std::lock_guard lock(mutex_);
     handle = handleOf(obj);
   }
-  // QEMU reports SIGTERM as a shutdown too: a destroy sends no SHUTDOWN event.
-  if (run.stopReason < 0) {
-    const bool guest = event.data.value("guest", false);
-    events_.publish({handle, DomainEventType::Shutdown,
-                     guest ? detail::shutdown::kGuest : detail::shutdown::kHost});
-  }
+  const bool guest = event.data.value("guest", false);
+  events_.publish({handle, DomainEventType::Shutdown,
+                   guest ? detail::shutdown::kGuest : detail::shutdown::kHost});
   // -no-shutdown keeps QEMU alive after the guest's poweroff: end it, or restart the guest
-  // when its definition asks for that.
+  // when its definition or a reboot asks for that.
   run.guestShutdown = true;
   std::string onPoweroff;
   {
@@ -243,7 +241,8 @@ void QemuDomainDriver::handleEvent(QemuDomainObject& obj, QemuRun& run, const Qm
     onPoweroff = obj.def.onPoweroff;
   }
   const auto deadline = commandDeadline();
-  if (run.stopReason < 0 && (onPoweroff == "restart" || onPoweroff == "rename-restart")) {
+  const bool reboot = run.fakeReboot.exchange(false);
+  if (reboot || onPoweroff == "restart" || onPoweroff == "rename-restart") {
     run.guestShutdown = false;
     (void)run.qmp->execute("system_reset", deadline);
     (void)run.qmp->execute("cont", deadline);
@@ -396,7 +395,20 @@ Result<void> QemuDomainDriver::shutdownDomain(const DomainHandle& dom, unsigned 
 Result<void> QemuDomainDriver::rebootDomain(const DomainHandle& dom, unsigned flags) {
   namespace sd = driver::shutdown_domain;
   TRY(checkFlags(flags, sd::kAcpiPowerButton, "qemuDomainReboot"));
-  return monitorCommand(dom, "system_reset", nullptr, false);
+  // As libvirt without a guest agent: the ACPI power button, and the guest's poweroff
+  // becomes a reset (handleEvent).
+  std::shared_ptr<QemuRun> run;
+  {
+    std::lock_guard lock(mutex_);
+    TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
+    run = obj->run;
+  }
+  if (run)
+    run->fakeReboot = true;
+  auto pressed = monitorCommand(dom, "system_powerdown", nullptr, false);
+  if (!pressed && run)
+    run->fakeReboot = false;
+  return pressed;
 }
 
 Result<void> QemuDomainDriver::resetDomain(const DomainHandle& dom) {

@@ -22,6 +22,19 @@
 
 namespace virtus::qemu {
 
+// The console session of a running domain (virDomainOpenConsole), guarded by the driver's
+// mutex: the descriptor its caller owns and the driver's own duplicate of it, which tells
+// whether the caller still holds it and lets a forced open end it
+// (qemu_driver_console.cpp).
+struct QemuConsoleSession {
+  QemuConsoleSession() = default;
+  ~QemuConsoleSession();
+  QemuConsoleSession(const QemuConsoleSession&) = delete;
+  QemuConsoleSession& operator=(const QemuConsoleSession&) = delete;
+  int callerFd = -1;
+  int heldFd = -1;
+};
+
 // A running QEMU. Shared by the domain, the callers talking to it and its watcher thread;
 // the watcher ends it (reaps the process) and moves its own thread handle out first.
 struct QemuRun {
@@ -47,6 +60,14 @@ struct QemuRun {
   // The shutoff reason that the driver's own stop (destroy) gives; -1: none.
   std::atomic<int> stopReason{-1};
   bool guestShutdown = false;  // watcher only: a SHUTDOWN event came
+  // A reboot asked the guest to power off: its SHUTDOWN resets and resumes the machine
+  // instead of ending QEMU (libvirt's fake reboot).
+  std::atomic<bool> fakeReboot{false};
+
+  // The pty of each pty chardev by chardev id (charserial0 -> /dev/pts/N), from
+  // query-chardev once the monitor is up; set before the run is shared, then read-only.
+  std::map<std::string, std::string> ptyPaths;
+  QemuConsoleSession console;  // guarded by the driver's mutex
 
   // What goes once QEMU reports an unplugged disk's device deleted.
   struct Unplug {
