@@ -207,12 +207,30 @@ Result<DomainHandle> QemuDomainDriver::defineDomain(std::string_view xml, unsign
 
 Result<void> QemuDomainDriver::undefineDomain(const DomainHandle& dom, unsigned flags) {
   namespace ud = driver::undefine_domain;
-  TRY(checkFlags(flags, ud::kManagedSave | ud::kSnapshotsMetadata | ud::kCheckpointsMetadata,
+  TRY(checkFlags(flags,
+                 ud::kManagedSave | ud::kSnapshotsMetadata | ud::kCheckpointsMetadata | ud::kNvram |
+                     ud::kKeepNvram,
                  "qemuDomainUndefineFlags"));
+  if ((flags & ud::kNvram) && (flags & ud::kKeepNvram))
+    return qemuError(ErrorCode::InvalidArg,
+                     "Flags 'VIR_DOMAIN_UNDEFINE_NVRAM' and 'VIR_DOMAIN_UNDEFINE_KEEP_NVRAM' are "
+                     "mutually exclusive");
   Lock lock(mutex_);
   TRY_ASSIGN(ObjectPtr obj, objectOf(dom));
   if (!obj->persistent)
     return qemuError(ErrorCode::OperationInvalid, "cannot undefine transient domain");
+  // A UEFI guest's variable store goes with it only when asked (--nvram), stays with
+  // --keep-nvram, and without either the undefine is refused, as libvirt does.
+  const std::string nvram = obj->persistentDef().os.nvram;
+  if (!nvram.empty() && fs_.exists(nvram)) {
+    if (flags & ud::kNvram) {
+      if (auto removed = fs_.removeFile(nvram); !removed)
+        return qemuError(ErrorCode::SystemError,
+                         "failed to remove nvram: " + removed.error().message);
+    } else if (!(flags & ud::kKeepNvram)) {
+      return qemuError(ErrorCode::OperationInvalid, "cannot undefine domain with nvram");
+    }
+  }
   TRY(store_.setAutostart(obj->def.name, false));
   TRY(store_.deleteConfig(obj->def.name));
   obj->autostart = false;

@@ -138,6 +138,37 @@ TEST_F(QemuDriverNoQemu, UndefineRemovesTheFileAndAutostartLink) {
   EXPECT_EQ(gone.error().message, "no domain with matching name 'vm1'");
 }
 
+TEST_F(QemuDriverNoQemu, UndefineWithNvramNeedsAFlagAsInLibvirt) {
+  QemuDomainDriver driver(lfs, clock, config());
+  const std::string nvram = root.dir + "/vm1_VARS.fd";
+  { std::ofstream(nvram) << "vars"; }
+  const std::string xml =
+      "<domain type='qemu'><name>vm1</name><memory unit='MiB'>128</memory><os><type "
+      "arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' "
+      "type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader><nvram>" +
+      nvram + "</nvram></os><devices></devices></domain>";
+  auto handle = driver.defineDomain(xml, 0);
+  ASSERT_TRUE(handle) << handle.error().text();
+  namespace ud = driver::undefine_domain;
+
+  auto refused = driver.undefineDomain(*handle, 0);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::OperationInvalid);
+  EXPECT_EQ(refused.error().message, "cannot undefine domain with nvram");
+  auto both = driver.undefineDomain(*handle, ud::kNvram | ud::kKeepNvram);
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().code, ErrorCode::InvalidArg);
+  EXPECT_TRUE(*driver.domainIsPersistent(*handle));
+
+  ASSERT_TRUE(driver.undefineDomain(*handle, ud::kKeepNvram));
+  EXPECT_TRUE(fs::exists(nvram));
+  handle = driver.defineDomain(xml, 0);
+  ASSERT_TRUE(handle);
+  ASSERT_TRUE(driver.undefineDomain(*handle, ud::kNvram));
+  EXPECT_FALSE(fs::exists(nvram));
+  EXPECT_FALSE(fs::exists(root.dir + "/etc/qemu/vm1.xml"));
+}
+
 TEST_F(QemuDriverNoQemu, ListFlagsSelect) {
   QemuDomainDriver driver(lfs, clock, config());
   auto a = driver.defineDomain(domainXml("a"), 0);
