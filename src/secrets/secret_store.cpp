@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "common/base64.h"
 #include "model/secret/secret_xml.h"
-#include "secrets/base64.h"
 
 namespace virtus::secrets {
 

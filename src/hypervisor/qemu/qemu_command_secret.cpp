@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
+
 namespace virtus::qemu {
 
 std::string QemuSecretObject::commandLineJson() const {
@@ -12,7 +14,7 @@ std::string QemuSecretObject::commandLineJson() const {
 
 nlohmann::json QemuSecretObject::objectAddArguments() const {
   return nlohmann::json{
-      {"qom-type", "secret"}, {"id", id}, {"data", base64Encode(value)}, {"format", "base64"}};
+      {"qom-type", "secret"}, {"id", id}, {"data", encodeBase64(value)}, {"format", "base64"}};
 }
 
 Result<QemuSecretObject> prepareAuthSecret(const QemuSecretContext& context,
@@ -29,31 +31,6 @@ Result<QemuSecretObject> prepareAuthSecret(const QemuSecretContext& context,
   secret.path = context.directory + "/" + secret.id;
   TRY_ASSIGN(secret.value, context.lookup(auth.secret));
   return secret;
-}
-
-std::string base64Encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(bytes[i + k]); };
-    unsigned v = (b(0) << 16) | (b(1) << 8) | b(2);
-    for (int shift : {18, 12, 6, 0})
-      out += kAlphabet[(v >> shift) & 63];
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2)
-      v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 }  // namespace virtus::qemu

@@ -52,7 +52,4 @@ Result<QemuSecretObject> prepareAuthSecret(const QemuSecretContext& context,
                                            const std::string& storageNode,
                                            const std::string& diskTarget);
 
-// RFC 4648 base64 with padding, for object-add's "data".
-std::string base64Encode(std::string_view bytes);
-
 }  // namespace virtus::qemu

@@ -45,12 +45,18 @@ bool removable(const model::DiskDef& disk) {
   return disk.device == "cdrom" || disk.device == "floppy";
 }
 
-// The persistent definition: the next boot's while the domain runs.
-void setPersistentDef(QemuDomainObject& obj, model::DomainDef def) {
+// Saves `def`, when there is one, as the persistent definition: the next boot's while the
+// domain runs.
+Result<void> commitConfig(QemuDomainStore& store, QemuDomainObject& obj,
+                          std::optional<model::DomainDef> def) {
+  if (!def)
+    return ok();
+  TRY(store.saveConfig(*def));
   if (obj.isActive())
-    obj.nextDef = std::move(def);
+    obj.nextDef = std::move(*def);
   else
-    obj.def = std::move(def);
+    obj.def = std::move(*def);
+  return ok();
 }
 
 bool hasController(const model::DomainDef& def, std::string_view type, unsigned index) {
@@ -294,11 +300,7 @@ Result<void> QemuDomainDriver::attachDiskJob(Lock& lock, QemuDomainObject& obj,
     }
     saveRuntimeState(obj);
   }
-  if (newConfig) {
-    TRY(store_.saveConfig(*newConfig));
-    setPersistentDef(obj, std::move(*newConfig));
-  }
-  return ok();
+  return commitConfig(store_, obj, std::move(newConfig));
 }
 
 Result<void> QemuDomainDriver::detachDiskJob(Lock& lock, QemuDomainObject& obj,
@@ -343,11 +345,7 @@ Result<void> QemuDomainDriver::detachDiskJob(Lock& lock, QemuDomainObject& obj,
     changed_.wait_for(lock, kUnplugWait,
                       [&] { return run->unplugged.count(alias) > 0 || obj.run != run; });
   }
-  if (newConfig) {
-    TRY(store_.saveConfig(*newConfig));
-    setPersistentDef(obj, std::move(*newConfig));
-  }
-  return ok();
+  return commitConfig(store_, obj, std::move(newConfig));
 }
 
 Result<void> QemuDomainDriver::updateDiskJob(Lock& lock, QemuDomainObject& obj,
@@ -391,11 +389,7 @@ Result<void> QemuDomainDriver::updateDiskJob(Lock& lock, QemuDomainObject& obj,
     }
     saveRuntimeState(obj);
   }
-  if (newConfig) {
-    TRY(store_.saveConfig(*newConfig));
-    setPersistentDef(obj, std::move(*newConfig));
-  }
-  return ok();
+  return commitConfig(store_, obj, std::move(newConfig));
 }
 
 Result<void> QemuDomainDriver::plugDisk(QemuRun& run, const model::DomainDef& liveDef,

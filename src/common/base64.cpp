@@ -1,8 +1,8 @@
-#include "secrets/base64.h"
+#include "common/base64.h"
 
 #include <cstdint>
 
-namespace virtus::secrets {
+namespace virtus {
 
 namespace {
 
@@ -93,4 +93,4 @@ std::optional<std::string> decodeBase64(std::string_view text) {
   return out;
 }
 
-}  // namespace virtus::secrets
+}  // namespace virtus

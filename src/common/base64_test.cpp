@@ -1,8 +1,8 @@
-#include "secrets/base64.h"
+#include "common/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace virtus::secrets {
+namespace virtus {
 namespace {
 
 TEST(Base64Test, Rfc4648Vectors) {
@@ -38,4 +38,4 @@ TEST(Base64Test, RejectsMalformed) {
 }
 
 }  // namespace
-}  // namespace virtus::secrets
+}  // namespace virtus
