@@ -5,7 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hypervisor/qemu/qemu_command_chardev.h"
 #include "hypervisor/qemu/qemu_command_disk.h"
+#include "hypervisor/qemu/qemu_command_graphics.h"
+#include "hypervisor/qemu/qemu_command_misc.h"
+#include "hypervisor/qemu/qemu_command_net.h"
 #include "hypervisor/qemu/qemu_command_pci.h"
 
 namespace virtus::qemu {
@@ -16,17 +20,6 @@ using nlohmann::ordered_json;
 
 Error unsupported(std::string message) {
   return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
-}
-
-// A value inside a QEMU "key=value,..." option: commas are doubled.
-std::string esc(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    out += c;
-    if (c == ',')
-      out += ',';
-  }
-  return out;
 }
 
 class Argv {
@@ -84,7 +77,7 @@ Result<std::string> cpu(const DomainDef& def) {
   if (c.mode == "custom") {
     if (c.model.empty())
       return std::string("qemu64");
-    return esc(c.model);
+    return escapeOptionValue(c.model);
   }
   return unsupported("CPU mode '" + c.mode + "' is not supported by the QEMU driver");
 }
@@ -94,24 +87,6 @@ Result<void> checkUnsupported(const DomainDef& def) {
   auto refuse = [](const std::string& what) {
     return unsupported(what + " is not supported by Virtus' QEMU driver yet");
   };
-  if (!def.nets.empty())
-    return refuse("<interface>");
-  if (!def.graphics.empty())
-    return refuse("<graphics>");
-  for (const auto& v : def.videos)
-    if (v.model != "none")
-      return refuse("<video model='" + v.model + "'>");
-  if (!def.sounds.empty())
-    return refuse("<sound>");
-  if (!def.rngs.empty())
-    return refuse("<rng>");
-  if (def.watchdog)
-    return refuse("<watchdog>");
-  if (!def.channels.empty())
-    return refuse("<channel>");
-  for (const auto& i : def.inputs)
-    if (i.bus != "ps2")  // ps2 mouse and keyboard are built into the x86 machines
-      return refuse("<input type='" + i.type + "' bus='" + i.bus + "'>");
   for (std::size_t i = 0; i < def.consoles.size(); ++i)
     if (!(i == 0 && def.consoles[i].targetType == "serial" && !def.serials.empty()))
       return refuse("<console type='" + def.consoles[i].targetType + "'>");
@@ -122,26 +97,42 @@ Result<void> checkUnsupported(const DomainDef& def) {
   return ok();
 }
 
-// Device bootindex of each disk: <boot order=> when any device has one, else libvirt's
-// conversion of <os><boot dev=>: the first disk of each kind, in the order given.
-std::vector<unsigned> diskBootIndex(const DomainDef& def) {
-  std::vector<unsigned> index(def.disks.size(), 0);
+struct BootIndexes {
+  std::vector<unsigned> disks;  // per def.disks, 0: none
+  std::vector<unsigned> nets;   // per def.nets
+};
+
+// Device bootindex of each disk and interface: <boot order=> when any device has one, else
+// libvirt's conversion of <os><boot dev=>: the first disk of each kind and the first
+// interface, in the order given.
+BootIndexes bootIndexes(const DomainDef& def) {
+  BootIndexes index{std::vector<unsigned>(def.disks.size(), 0),
+                    std::vector<unsigned>(def.nets.size(), 0)};
   bool perDevice = std::any_of(def.disks.begin(), def.disks.end(),
-                               [](const model::DiskDef& d) { return d.bootOrder.has_value(); });
+                               [](const model::DiskDef& d) { return d.bootOrder.has_value(); }) ||
+                   std::any_of(def.nets.begin(), def.nets.end(),
+                               [](const model::NetDef& n) { return n.bootOrder.has_value(); });
   if (perDevice) {
     for (std::size_t i = 0; i < def.disks.size(); ++i)
-      index[i] = def.disks[i].bootOrder.value_or(0);
+      index.disks[i] = def.disks[i].bootOrder.value_or(0);
+    for (std::size_t i = 0; i < def.nets.size(); ++i)
+      index.nets[i] = def.nets[i].bootOrder.value_or(0);
     return index;
   }
   unsigned next = 1;
   for (const std::string& dev : def.os.bootDevs) {
+    if (dev == "network") {
+      if (!def.nets.empty() && index.nets[0] == 0)
+        index.nets[0] = next++;
+      continue;
+    }
     std::string_view kind = dev == "hd"      ? "disk"
                             : dev == "cdrom" ? "cdrom"
                             : dev == "fd"    ? "floppy"
                                              : "";
     for (std::size_t i = 0; i < def.disks.size(); ++i)
-      if (!kind.empty() && def.disks[i].device == kind && index[i] == 0) {
-        index[i] = next++;
+      if (!kind.empty() && def.disks[i].device == kind && index.disks[i] == 0) {
+        index.disks[i] = next++;
         break;
       }
   }
@@ -178,6 +169,10 @@ Result<void> addControllers(Argv& argv, const DomainDef& def) {
         dev["max_ports"] = *c.ports;
       if (c.vectors)
         dev["vectors"] = *c.vectors;
+    } else if (c.type == "pci" && !c.model.empty() && c.model != "pci-root" &&
+               c.model != "pcie-root") {
+      return unsupported("PCI controller model '" + c.model +
+                         "' is not supported by Virtus' QEMU driver");
     } else if (c.type == "pci" || c.type == "fdc" ||
                ((c.type == "ide" || c.type == "sata") && c.index == 0)) {
       continue;  // built into the machine
@@ -189,18 +184,6 @@ Result<void> addControllers(Argv& argv, const DomainDef& def) {
     argv.add("-device", dev.dump());
   }
   return ok();
-}
-
-Result<std::string> chardevBackend(const model::ChrSourceDef& src, const std::string& id) {
-  if (src.type == "pty")
-    return "pty,id=" + id;
-  if (src.type == "file")
-    return "file,id=" + id + ",path=" + esc(src.path) + (src.append == "on" ? ",append=on" : "");
-  if (src.type == "unix")
-    return "socket,id=" + id + ",path=" + esc(src.path) +
-           (src.mode == "bind" ? ",server=on,wait=off" : "");
-  return unsupported("character device source type '" + src.type +
-                     "' is not supported by Virtus' QEMU driver");
 }
 
 Result<void> addSerials(Argv& argv, const DomainDef& def, const QemuLaunchPaths& paths) {
@@ -249,10 +232,10 @@ Result<QemuCommand> buildQemuCommandLine(const DomainDef& def, const QemuLaunchP
 
   Argv argv;
   argv.add(binary);
-  argv.add("-name", "guest=" + esc(def.name) + ",debug-threads=on");
+  argv.add("-name", "guest=" + escapeOptionValue(def.name) + ",debug-threads=on");
   argv.add("-S");
   std::string machine = def.os.machine.empty() ? "pc" : def.os.machine;
-  argv.add("-machine", esc(machine) + ",usb=off,dump-guest-core=off");
+  argv.add("-machine", escapeOptionValue(machine) + ",usb=off,dump-guest-core=off");
   argv.add("-accel", accelerator);
   argv.add("-cpu", cpuModel);
   std::string mem = "size=" + std::to_string(def.memoryKiB) + "k";
@@ -269,11 +252,12 @@ Result<QemuCommand> buildQemuCommandLine(const DomainDef& def, const QemuLaunchP
   argv.add("-smp", smp);
   if (def.uuid)
     argv.add("-uuid", def.uuid->str());
-  argv.add("-display", "none");
+  if (def.graphics.empty())
+    argv.add("-display", "none");
   argv.add("-no-user-config");
   argv.add("-nodefaults");
-  argv.add("-chardev",
-           "socket,id=charmonitor,path=" + esc(paths.monitorSocket) + ",server=on,wait=off");
+  argv.add("-chardev", "socket,id=charmonitor,path=" + escapeOptionValue(paths.monitorSocket) +
+                           ",server=on,wait=off");
   argv.add("-mon", "chardev=charmonitor,id=monitor,mode=control");
   argv.add("-rtc", "base=" + def.clockOffset);
   argv.add("-no-shutdown");
@@ -291,8 +275,9 @@ Result<QemuCommand> buildQemuCommandLine(const DomainDef& def, const QemuLaunchP
 
   TRY(addControllers(argv, def));
   QemuCommand out;
+  BootIndexes boot = bootIndexes(def);
   QemuSecretContext secrets{paths.secretValue, paths.secretDir};
-  TRY_ASSIGN(auto disks, buildDiskArgs(def, diskBootIndex(def), secrets));
+  TRY_ASSIGN(auto disks, buildDiskArgs(def, boot.disks, secrets));
   for (auto& d : disks) {
     argv.addAll(d.commandLine());
     out.diskNodeNames.push_back(d.nodeName);
@@ -300,14 +285,35 @@ Result<QemuCommand> buildQemuCommandLine(const DomainDef& def, const QemuLaunchP
     for (auto& s : d.secrets)
       out.secrets.push_back(std::move(s));
   }
+  TRY_ASSIGN(auto nets, buildNetArgs(def, boot.nets));
+  for (const auto& n : nets) {
+    argv.addAll(n.commandLine());
+    out.netAliases.push_back(n.alias);
+  }
   TRY(addSerials(argv, def, paths));
+  // libvirt's order: channels, consoles, inputs, audio, displays, video, sound, watchdog,
+  // balloon, rng.
+  TRY_ASSIGN(auto channels, buildChannelArgs(def));
+  argv.addAll(channels);
+  TRY_ASSIGN(auto inputs, buildInputArgs(def));
+  argv.addAll(inputs);
+  TRY_ASSIGN(auto videos, buildVideoArgs(def));
+  TRY_ASSIGN(auto sounds, buildSoundArgs(def, audiodevId(def)));
+  TRY_ASSIGN(auto watchdog, buildWatchdogArgs(def));
+  std::vector<std::string> balloon;
   if (def.memballoon && def.memballoon->model == "virtio") {
     ordered_json dev{{"driver", "virtio-balloon-pci"}, {"id", "balloon0"}};
     TRY(addPciAddress(dev, def, def.memballoon->address));
-    argv.add("-device", dev.dump());
+    balloon = {"-device", dev.dump()};
   } else if (def.memballoon && def.memballoon->model != "none") {
     return unsupported("memballoon model '" + def.memballoon->model + "' is not supported");
   }
+  TRY_ASSIGN(auto rngs, buildRngArgs(def));
+  // Last, so that a refused definition reserves no port.
+  TRY_ASSIGN(auto graphics, buildGraphicsArgs(def, paths.allocatePort));
+  out.graphicsPorts = std::move(graphics.ports);
+  for (const auto* part : {&graphics.argv, &videos, &sounds, &watchdog, &balloon, &rngs})
+    argv.addAll(*part);
   argv.add("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
   argv.add("-msg", "timestamp=on");
   out.argv = argv.take();

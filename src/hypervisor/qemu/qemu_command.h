@@ -6,9 +6,10 @@
 // -machine, -accel, -cpu, -m, -smp, -uuid, -no-user-config -nodefaults, the monitor
 // chardev, -rtc, -no-shutdown, -boot strict=on, the kernel, then the devices with JSON
 // -blockdev/-device arguments and libvirt's node names (libvirt-N-storage/-format) and
-// aliases (virtio-disk0, scsi0-0-0-0, ide0-1-0, serial0). Disk formats are always explicit:
-// QEMU never probes one. Network disks' secrets are -object secret with a file each (not
-// libvirt's AES-encrypted data: see qemu_command_secret.h), which the driver writes.
+// aliases (virtio-disk0, scsi0-0-0-0, ide0-1-0, serial0), then interfaces, channels, inputs,
+// audio, displays, video, sound, watchdog, balloon and rng, in libvirt's order. Disk formats are
+// always explicit: QEMU never probes one. Network disks' secrets are -object secret with a file
+// each (not libvirt's AES-encrypted data: see qemu_command_secret.h), which the driver writes.
 #pragma once
 
 #include <functional>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "hypervisor/qemu/qemu_command_graphics.h"
 #include "hypervisor/qemu/qemu_command_secret.h"
 #include "model/domain/domain_def.h"
 
@@ -36,6 +38,9 @@ struct QemuLaunchPaths {
   // The directory (mode 0700) where the driver writes QemuCommand::secrets before it spawns
   // QEMU. Required when a disk has <auth>.
   std::string secretDir;
+  // Picks and reserves a free TCP port at or above the one given, for each VNC or SPICE
+  // display with autoport (libvirt's range starts at 5900). Required when there is one.
+  PortAllocator allocatePort;
 };
 
 struct QemuCommand {
@@ -49,12 +54,19 @@ struct QemuCommand {
   // The secret files the command line names: the driver writes each (mode 0600) before it
   // spawns QEMU and removes them once QMP is up. Never log their values.
   std::vector<QemuSecretObject> secrets;
+  // The device id of each interface, in the definition's order (net0, net1...).
+  std::vector<std::string> netAliases;
+  // The TCP port of each <graphics>, in the definition's order (0: none): the driver puts
+  // them in the live definition and releases the allocated ones when the domain stops.
+  std::vector<int> graphicsPorts;
 };
 
 // The command line, or CONFIG_UNSUPPORTED (domain QEMU) for what Virtus cannot run yet: a
 // disk without an explicit format, volume disks (the storage driver resolves them first),
-// sheepdog and the network protocols qemu_command_network.h does not list, interfaces, graphics,
-// and the other devices listed in qemu_command.cpp.
+// sheepdog and the network protocols qemu_command_network.h does not list, interfaces other
+// than type 'user' (qemu_command_net.h), display passwords and TLS (qemu_command_graphics.h),
+// the device models qemu_command_misc.h does not list, and the rest checkUnsupported in
+// qemu_command.cpp lists.
 Result<QemuCommand> buildQemuCommandLine(const model::DomainDef& def, const QemuLaunchPaths& paths);
 
 }  // namespace virtus::qemu

@@ -38,12 +38,13 @@ Result<QemuCommand> build(const std::string& xml, QemuLaunchPaths p = paths()) {
   return buildQemuCommandLine(parse(xml), p);
 }
 
-// The arguments from the first "-blockdev" or "-device" up to "-sandbox": the devices.
+// The arguments from the first "-blockdev" or "-device" up to the audio backend: the disks
+// (qemu_command_devices_test.cpp has the other devices).
 std::vector<std::string> devices(const std::vector<std::string>& argv) {
   auto begin = std::find_if(argv.begin(), argv.end(), [](const std::string& a) {
     return a == "-blockdev" || a == "-device";
   });
-  return {begin, std::find(begin, argv.end(), std::string("-sandbox"))};
+  return {begin, std::find(begin, argv.end(), std::string("-audiodev"))};
 }
 
 TEST(QemuCommand, Minimal) {
@@ -82,6 +83,8 @@ TEST(QemuCommand, Minimal) {
       "-no-acpi",
       "-boot",
       "strict=on",
+      "-audiodev",
+      R"({"id":"audio1","driver":"none"})",
       "-sandbox",
       "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
       "-msg",
@@ -146,6 +149,8 @@ TEST(QemuCommand, KvmKernelBootCpuClockAndConsoleLog) {
       "file,id=charserial0,path=/var/log/g,,1.log",
       "-device",
       R"({"driver":"isa-serial","chardev":"charserial0","id":"serial0","index":0})",
+      "-audiodev",
+      R"({"id":"audio1","driver":"none"})",
       "-sandbox",
       "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
       "-msg",
@@ -316,8 +321,11 @@ TEST(QemuCommand, OtherRefusals) {
                     "on 'q35'");
   expectUnsupported(build(domainXml("", "<cpu mode='host-passthrough'/>")),
                     "CPU mode 'host-passthrough' needs a domain of type 'kvm', not 'qemu'");
-  expectUnsupported(build(domainXml("<interface type='user'/>")),
-                    "<interface> is not supported by Virtus' QEMU driver yet");
+  expectUnsupported(build(domainXml("<interface type='bridge'><source bridge='br0'/>"
+                                    "</interface>")),
+                    "interface type 'bridge' is not supported by Virtus' QEMU driver: it needs "
+                    "a tap device on a host bridge, which Virtus does not create yet (use type "
+                    "'user')");
   expectUnsupported(
       build(domainXml("<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
                       "<source file='/i/a'/><target dev='sda' bus='scsi'/></disk>"
