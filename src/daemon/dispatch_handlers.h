@@ -13,6 +13,7 @@ namespace virtus::daemon {
 void registerConnectHandlers(HandlerTable& table);
 void registerStorageHandlers(HandlerTable& table);
 void registerStreamHandlers(HandlerTable& table);
+void registerConsoleHandlers(HandlerTable& table);  // dispatch_console.cpp
 void registerSecretHandlers(HandlerTable& table);
 void registerDomainHandlers(HandlerTable& table);
 void registerDomainEventHandlers(HandlerTable& table);

@@ -26,6 +26,7 @@ class RemoteDispatcher final : public rpc::Dispatcher {
     registerConnectHandlers(handlers_);
     registerStorageHandlers(handlers_);
     registerStreamHandlers(handlers_);
+    registerConsoleHandlers(handlers_);
     registerSecretHandlers(handlers_);
     registerDomainHandlers(handlers_);
     registerDomainEventHandlers(handlers_);

@@ -61,6 +61,12 @@ struct BlockStats {
   std::int64_t errs = -1;
 };
 
+// virDomainConsoleFlags
+namespace console_flags {
+inline constexpr unsigned kForce = 1;  // VIR_DOMAIN_CONSOLE_FORCE: ends another session
+inline constexpr unsigned kSafe = 2;   // VIR_DOMAIN_CONSOLE_SAFE
+}  // namespace console_flags
+
 class DomainDriver {
  public:
   virtual ~DomainDriver() = default;
@@ -107,10 +113,20 @@ class DomainDriver {
   virtual Result<BlockInfo> blockInfo(const DomainHandle& dom, std::string_view disk) = 0;
   // virDomainBlockStats of a running domain's disk (target or source path).
   virtual Result<BlockStats> blockStats(const DomainHandle& dom, std::string_view disk);
+  // virDomainOpenConsole: the running domain's console `devName` (empty: the default one)
+  // opened read-write and non-blocking; the caller owns the descriptor. One session at a
+  // time per domain: console_flags::kForce ends the other one (its descriptor then reads
+  // end of file), without it OPERATION_FAILED.
+  virtual Result<int> openConsole(const DomainHandle& dom, std::string_view devName,
+                                  unsigned flags);
 };
 
 inline Result<BlockStats> DomainDriver::blockStats(const DomainHandle&, std::string_view) {
   return makeError(ErrorCode::NoSupport, ErrorDomain::Domain, "virDomainBlockStats");
+}
+
+inline Result<int> DomainDriver::openConsole(const DomainHandle&, std::string_view, unsigned) {
+  return makeError(ErrorCode::NoSupport, ErrorDomain::Domain, "virDomainOpenConsole");
 }
 
 }  // namespace virtus::driver

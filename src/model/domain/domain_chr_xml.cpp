@@ -120,7 +120,8 @@ Result<void> parseTarget(pugi::xml_node node, ChrKind kind, ChrDef& chr) {
 }  // namespace
 
 Result<ChrDef> parseChrXml(pugi::xml_node node, ChrKind kind, unsigned index) {
-  TRY(checkNode(node, {"type"}, {"source", "target", "address"}));
+  // tty: the console's pty in a running guest's XML, live state that is not read back.
+  TRY(checkNode(node, {"type", "tty"}, {"source", "target", "address"}));
   ChrDef chr;
   auto type = attrValue(node, "type");
   if (type) {
@@ -143,8 +144,16 @@ Result<ChrDef> parseChrXml(pugi::xml_node node, ChrKind kind, unsigned index) {
 
 void formatChrXml(XmlWriter& w, const ChrDef& chr, ChrKind kind) {
   const char* name = elementName(kind);
-  w.open(name, XmlAttrs().add("type", chr.src.type));
-  if (chr.src.type == "file")
+  // A pty's path is live state: set while the guest runs (the driver learns it from QEMU).
+  const bool ptyPath = chr.src.type == "pty" && !chr.src.path.empty();
+  XmlAttrs attrs;
+  attrs.add("type", chr.src.type);
+  if (ptyPath && kind == ChrKind::Console)
+    attrs.add("tty", chr.src.path);
+  w.open(name, attrs);
+  if (ptyPath)
+    w.empty("source", XmlAttrs().add("path", chr.src.path));
+  else if (chr.src.type == "file")
     w.empty("source", XmlAttrs().add("path", chr.src.path).addNonEmpty("append", chr.src.append));
   else if (chr.src.type == "unix")
     w.empty("source", XmlAttrs().add("mode", chr.src.mode).add("path", chr.src.path));

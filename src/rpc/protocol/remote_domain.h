@@ -56,6 +56,14 @@ struct DomainBlockStatsRet {  // { hyper rd_req, rd_bytes, wr_req, wr_bytes, err
   VIRTUS_XDR(rdReq, rdBytes, wrReq, wrBytes, errs)
 };
 
+// DOMAIN_OPEN_CONSOLE: { remote_nonnull_domain dom; remote_string dev_name; unsigned flags; }
+struct DomainOpenConsoleArgs {
+  Domain dom;
+  std::optional<std::string> devName;
+  std::uint32_t flags = 0;
+  VIRTUS_XDR(dom, devName, flags)
+};
+
 // `char x<MAX>` arrays: rpcgen encodes each char as a whole XDR unit.
 inline constexpr std::size_t kSecurityLabelMax = 4097;  // VIR_SECURITY_LABEL_BUFLEN
 inline constexpr std::size_t kSecurityModelMax = 257;   // VIR_SECURITY_MODEL_BUFLEN

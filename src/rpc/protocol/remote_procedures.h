@@ -121,6 +121,7 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(187, DomainSnapshotNum, HandleFlags<Domain>, IntValue, kReadOnlyOk, "virDomainSnapshotNum")     \
   X(194, DomainGetBlockInfo, DomainXmlFlagsArgs, DomainGetBlockInfoRet, kReadOnlyOk | kSlow, "virDomainGetBlockInfo") \
   X(196, DomainCreateWithFlags, HandleFlags<Domain>, HandleValue<Domain>, kSlow, "virDomainCreateWithFlags") \
+  X(201, DomainOpenConsole, DomainOpenConsoleArgs, Void, kSlow | kUpload | kDownload, "virDomainOpenConsole") \
   X(202, DomainIsUpdated, HandleValue<Domain>, IntValue, kReadOnlyOk, "virDomainIsUpdated")         \
   X(208, StorageVolUpload, VolTransferArgs, Void, kSlow | kUpload, "virStorageVolUpload")           \
   X(209, StorageVolDownload, VolTransferArgs, Void, kSlow | kDownload, "virStorageVolDownload")     \
