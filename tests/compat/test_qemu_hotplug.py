@@ -162,4 +162,5 @@ def test_disk_hotplug_through_virsh(setup):
     out = virsh_ok(uri, "undefine", "g1", "--remove-all-storage")
     assert "Volume 'vda'(boot.qcow2) removed." in out, out
     assert "Volume 'vdb'(data.img) removed." in out, out
-    assert virsh_ok(uri, "vol-list", "images", "--name").split() == []
+    volumes = virsh_ok(uri, "vol-list", "images")
+    assert "boot.qcow2" not in volumes and "data.img" not in volumes, volumes

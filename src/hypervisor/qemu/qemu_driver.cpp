@@ -4,6 +4,7 @@
 
 #include "hypervisor/common/domain_list_filter.h"
 #include "hypervisor/common/domain_xml_desc.h"
+#include "hypervisor/qemu/qemu_domain_address.h"
 #include "hypervisor/qemu/qemu_driver_support.h"
 #include "model/domain/domain_validate.h"
 #include "model/domain/domain_xml.h"
@@ -29,6 +30,8 @@ hypervisor::DomainListFacts listFacts(const QemuDomainObject& dom) {
 Result<model::DomainDef> parseAndValidate(std::string_view xml) {
   TRY_ASSIGN(model::DomainDef def, model::parseDomainXml(xml));
   TRY(model::validateDomain(def));
+  // libvirt's qemuDomainAssignAddresses: PCI slots in the definition, as libvirt gives them.
+  TRY(assignPciAddresses(def));
   if (!def.uuid)
     def.uuid = Uuid::generate();
   return def;

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,8 @@ struct QemuDriverConfig {
   VolumeResolver resolveVolume;
   // The value of the secret a network disk's <auth> names. Empty: such disks are refused.
   std::function<Result<std::string>(const model::DiskSecretRef&)> resolveSecret;
+  // Whether a TCP port is free for a display (empty: os::tcpPortFree, a bind on the host).
+  std::function<bool(int)> portFree;
   std::chrono::milliseconds monitorTimeout{30000};  // QEMU start to QMP ready
   std::chrono::milliseconds commandTimeout{10000};  // one QMP command
   std::chrono::milliseconds destroyTimeout{10000};  // SIGTERM to exit (then SIGKILL)
@@ -110,6 +113,9 @@ class QemuDomainDriver : public driver::DomainDriver {
                                       std::string_view disk) override;
   Result<driver::BlockStats> blockStats(const driver::DomainHandle& dom,
                                         std::string_view disk) override;
+  // The pty of a <serial>/<console type='pty'> (qemu_driver_console.cpp).
+  Result<int> openConsole(const driver::DomainHandle& dom, std::string_view devName,
+                          unsigned flags) override;
 
  private:
   using ObjectPtr = std::shared_ptr<QemuDomainObject>;
@@ -167,6 +173,10 @@ class QemuDomainDriver : public driver::DomainDriver {
   QmpClient::Deadline commandDeadline() const;
   // Where the secrets of `name`'s network disks come from (hotplug sends them over QMP).
   QemuSecretContext secretContext(const std::string& name) const;
+  // Console (qemu_driver_console.cpp): the ptys of a QEMU that just got its monitor, from
+  // query-chardev, into run.ptyPaths; then, with the lock, into the live definition.
+  Result<void> learnPtyPaths(QemuRun& run);
+  static void applyPtyPaths(model::DomainDef& def, const QemuRun& run);
   void reconnectAll(std::vector<QemuRuntimeState> states);
   void reconnect(QemuRuntimeState state);
 
@@ -181,6 +191,7 @@ class QemuDomainDriver : public driver::DomainDriver {
   std::vector<ObjectPtr> objects_;   // in definition order
   int nextId_ = 1;
   std::vector<std::thread> retired_;  // watchers that finished
+  std::set<int> usedPorts_;           // the display ports of running domains
   driver::DomainEventBus events_;
 };
 

@@ -333,5 +333,57 @@ TEST_F(QemuDriverBoot, ADiskInUseByAnotherGuestIsRefusedWithQemusLockError) {
   expectNothingLeft("vm1", pid);
 }
 
+TEST_F(QemuDriverBoot, DevicesGetLibvirtsPciSlotsAndTheDisplayAFreePort) {
+  QemuDriverConfig c = config();
+  std::vector<int> asked;
+  c.portFree = [&](int port) {
+    asked.push_back(port);
+    return port != 5900;  // taken by someone else
+  };
+  QemuDomainDriver driver(lfs_, clock_, c);
+  auto h = driver.defineDomain(
+      xml("vm1",
+          "<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/>"
+          "</interface><graphics type='vnc' autoport='yes'/><video><model type='vga'/></video>"
+          "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"),
+      0);
+  ASSERT_TRUE(h) << h.error().text();
+  auto inactive = driver.domainXml(*h, 0);
+  ASSERT_TRUE(inactive);
+  // libvirt's slots on 'pc': video 2, the interface 3, the rng after it.
+  EXPECT_NE(inactive->find("<address type='pci' domain='0x0000' bus='0x00' slot='0x02' "
+                           "function='0x0'/>"),
+            std::string::npos)
+      << *inactive;
+  EXPECT_NE(inactive->find("slot='0x03'"), std::string::npos) << *inactive;
+
+  auto started = driver.startDomain(*h, driver::start_domain::kPaused);
+  ASSERT_TRUE(started) << started.error().text();
+  const pid_t pid = pidOf("vm1");
+  auto live = driver.domainXml(*h, 0);
+  ASSERT_TRUE(live);
+  EXPECT_NE(live->find("<graphics type='vnc' port='5901' autoport='yes'"), std::string::npos)
+      << *live;
+  EXPECT_EQ(asked, (std::vector<int>{5900, 5901}));
+
+  // A second guest does not get the port the first one holds.
+  auto h2 = driver.defineDomain(xml("vm2", "<graphics type='vnc' autoport='yes'/>"), 0);
+  ASSERT_TRUE(h2);
+  ASSERT_TRUE(driver.startDomain(*h2, driver::start_domain::kPaused));
+  const pid_t pid2 = pidOf("vm2");
+  auto live2 = driver.domainXml(*h2, 0);
+  EXPECT_NE(live2->find("port='5902'"), std::string::npos) << *live2;
+
+  ASSERT_TRUE(driver.destroyDomain(*h, 0));
+  ASSERT_TRUE(driver.destroyDomain(*h2, 0));
+  expectNothingLeft("vm1", pid);
+  expectNothingLeft("vm2", pid2);
+  // Released: the next start gets the first free port again.
+  asked.clear();
+  ASSERT_TRUE(driver.startDomain(*h, driver::start_domain::kPaused));
+  EXPECT_NE(driver.domainXml(*h, 0)->find("port='5901'"), std::string::npos);
+  ASSERT_TRUE(driver.destroyDomain(*h, 0));
+}
+
 }  // namespace
 }  // namespace virtus::qemu

@@ -11,6 +11,7 @@
 #include "hypervisor/qemu/qemu_driver.h"
 #include "hypervisor/qemu/qemu_driver_support.h"
 #include "hypervisor/qemu/qmp_connect.h"
+#include "os/tcp_port.h"
 
 namespace virtus::qemu {
 
@@ -107,11 +108,42 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
   const QemuSecretContext secrets = secretContext(def.name);
   paths.secretValue = secrets.lookup;
   paths.secretDir = secrets.directory;
-  TRY_ASSIGN(QemuCommand cmd, buildQemuCommandLine(runDef, paths));
-  TRY(store_.ensureRuntimeDirs());
+  std::vector<int> ports;
+  paths.allocatePort = [&](int first) -> Result<int> {
+    std::lock_guard lock(mutex_);
+    for (int port = first; port <= 65535; ++port) {
+      if (usedPorts_.count(port) ||
+          !(config_.portFree ? config_.portFree(port) : os::tcpPortFree(port)))
+        continue;
+      usedPorts_.insert(port);
+      ports.push_back(port);
+      return port;
+    }
+    return qemuError(
+        ErrorCode::InternalError,
+        "Unable to find an unused port in range 'display' (" + std::to_string(first) + "-65535)");
+  };
+  auto releasePorts = [&] {
+    std::lock_guard lock(mutex_);
+    for (int port : ports)
+      usedPorts_.erase(port);
+  };
+  auto built = buildQemuCommandLine(runDef, paths);
+  if (!built) {
+    releasePorts();
+    return std::move(built).error();
+  }
+  QemuCommand cmd = std::move(*built);
   // QEMU reads the secret files when it creates its objects, before QMP answers: they go
   // once the monitor is up (or the start failed).
-  TRY(store_.writeSecrets(def.name, cmd.secrets));
+  auto prepared = [&]() -> Result<void> {
+    TRY(store_.ensureRuntimeDirs());
+    return store_.writeSecrets(def.name, cmd.secrets);
+  }();
+  if (!prepared) {
+    releasePorts();
+    return std::move(prepared).error();
+  }
   if (fs_.lstat(paths.monitorSocket))
     (void)fs_.removeFile(paths.monitorSocket);
 
@@ -119,8 +151,11 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
   const std::uint64_t logStart = fileSize(fs_, logPath);
   auto run = std::make_shared<QemuRun>();
   run->monitorPath = paths.monitorSocket;
+  run->allocatedPorts = ports;
+  run->graphicsPorts = cmd.graphicsPorts;
   auto process = QemuProcess::spawn(cmd.argv, logPath);
   if (!process) {
+    releasePorts();
     store_.removeSecrets(def.name);
     return std::move(process).error();
   }
@@ -139,6 +174,7 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
     }
     run->qmp.reset();
     store_.removeState(def.name);
+    releasePorts();
     return error;
   };
 
@@ -151,6 +187,8 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
     return fail(std::move(qmp).error());
   run->qmp = std::move(*qmp);
   store_.removeSecrets(def.name);
+  if (auto ptys = learnPtyPaths(*run); !ptys)
+    return fail(std::move(ptys).error());
   if (!(flags & driver::start_domain::kPaused)) {
     auto cont = run->qmp->execute("cont", commandDeadline());
     if (!cont)
@@ -177,6 +215,10 @@ Result<DomainHandle> QemuDomainDriver::launch(Lock& lock, const ObjectPtr& obj, 
   obj->id = nextId_++;
   if (obj->persistent && !obj->nextDef)
     obj->nextDef = obj->def;
+  // The live definition shows the ports the displays got (autoport).
+  for (std::size_t i = 0; i < obj->def.graphics.size() && i < (*run)->graphicsPorts.size(); ++i)
+    if ((*run)->graphicsPorts[i] > 0)
+      obj->def.graphics[i].port = (*run)->graphicsPorts[i];
   if (flags & driver::start_domain::kPaused) {
     obj->state = DomainState::Paused;
     obj->reason = driver::paused_reason::kUser;
@@ -209,6 +251,7 @@ void QemuDomainDriver::saveRuntimeState(const QemuDomainObject& obj) {
 
 void QemuDomainDriver::markRunning(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run) {
   obj->run = run;
+  applyPtyPaths(obj->def, *run);
   saveRuntimeState(*obj);
   run->watcher = std::thread([this, obj, run] { watch(obj, run); });
 }
@@ -287,6 +330,8 @@ void QemuDomainDriver::finishRun(const ObjectPtr& obj, const std::shared_ptr<Qem
     reason = run->guestShutdown ? shutoff::kShutdown : shutoff::kCrashed;
   const DomainHandle stoppedHandle{obj->def.name, obj->def.uuid.value_or(Uuid()), -1};
   store_.removeState(obj->def.name);
+  for (int port : run->allocatedPorts)
+    usedPorts_.erase(port);
   obj->state = DomainState::Shutoff;
   obj->reason = reason;
   obj->id = -1;

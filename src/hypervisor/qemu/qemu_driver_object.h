@@ -63,6 +63,10 @@ struct QemuRun {
   // A reboot asked the guest to power off: its SHUTDOWN resets and resumes the machine
   // instead of ending QEMU (libvirt's fake reboot).
   std::atomic<bool> fakeReboot{false};
+  // The display ports allocated for this run (released when it ends) and each <graphics>'s
+  // port, in the definition's order (0: none).
+  std::vector<int> allocatedPorts;
+  std::vector<int> graphicsPorts;
 
   // The pty of each pty chardev by chardev id (charserial0 -> /dev/pts/N), from
   // query-chardev once the monitor is up; set before the run is shared, then read-only.

@@ -60,6 +60,7 @@ void QemuDomainDriver::reconnect(QemuRuntimeState state) {
     run->process->waitExit(config_.destroyTimeout);
     return stale();
   }
+  (void)learnPtyPaths(*run);  // without them the consoles cannot be opened, the rest works
   std::lock_guard lock(mutex_);
   if (!obj) {
     obj = std::make_shared<QemuDomainObject>();
@@ -82,6 +83,10 @@ void QemuDomainDriver::reconnect(QemuRuntimeState state) {
   // The reason saved with the state still holds while QEMU agrees on the state.
   if (state.state == static_cast<int>(obj->state))
     obj->reason = state.reason;
+  // The ports its displays got stay taken.
+  for (const auto& graphics : obj->def.graphics)
+    if (graphics.autoport && graphics.port > 0 && usedPorts_.insert(graphics.port).second)
+      run->allocatedPorts.push_back(graphics.port);
   markRunning(obj, run);
 }
 

@@ -134,13 +134,14 @@ Result<GraphicsDef> parseGraphicsXml(pugi::xml_node node) {
   return g;
 }
 
-void formatGraphicsXml(XmlWriter& w, const GraphicsDef& g, bool secure) {
+void formatGraphicsXml(XmlWriter& w, const GraphicsDef& g, bool secure, bool inactive) {
   XmlAttrs attrs;
   attrs.add("type", g.type);
   const GraphicsListen& first = g.listens.at(0);
   if (first.type != "none") {
     if (g.type == "vnc") {
-      if (g.port != 0 && !g.autoport)
+      // The port a running guest's display got is shown; a definition's autoport is -1.
+      if (g.port != 0 && (!g.autoport || !inactive))
         attrs.add("port", std::to_string(g.port));
       else if (g.autoport)
         attrs.add("port", "-1");

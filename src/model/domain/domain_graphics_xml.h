@@ -14,7 +14,9 @@ namespace virtus::model {
 
 Result<GraphicsDef> parseGraphicsXml(pugi::xml_node node);
 // `secure`: include the password (VIR_DOMAIN_XML_SECURE).
-void formatGraphicsXml(XmlWriter& w, const GraphicsDef& graphics, bool secure);
+// `inactive`: the definition rather than the running guest (an autoport display's port is
+// shown only for the running guest).
+void formatGraphicsXml(XmlWriter& w, const GraphicsDef& graphics, bool secure, bool inactive);
 
 Result<VideoDef> parseVideoXml(pugi::xml_node node);
 void formatVideoXml(XmlWriter& w, const VideoDef& video);

@@ -305,7 +305,8 @@ std::string formatDomainXml(const DomainDef& def, unsigned flags) {
   for (const InputDef& input : def.inputs)
     formatInputXml(w, input);
   for (const GraphicsDef& graphics : def.graphics)
-    formatGraphicsXml(w, graphics, (flags & kDomainXmlSecure) != 0);
+    formatGraphicsXml(w, graphics, (flags & kDomainXmlSecure) != 0,
+                      (flags & kDomainXmlInactive) != 0);
   for (const SoundDef& sound : def.sounds)
     formatSoundXml(w, sound);
   for (const VideoDef& video : def.videos)
