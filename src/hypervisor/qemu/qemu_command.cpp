@@ -11,16 +11,13 @@
 #include "hypervisor/qemu/qemu_command_misc.h"
 #include "hypervisor/qemu/qemu_command_net.h"
 #include "hypervisor/qemu/qemu_command_pci.h"
+#include "hypervisor/qemu/qemu_command_support.h"
 
 namespace virtus::qemu {
 namespace {
 
 using model::DomainDef;
 using nlohmann::ordered_json;
-
-Error unsupported(std::string message) {
-  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
-}
 
 class Argv {
  public:

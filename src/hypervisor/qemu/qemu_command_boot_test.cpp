@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hypervisor/qemu/qemu_command.h"
+#include "hypervisor/qemu/qemu_test_support.h"
 #include "hypervisor/qemu/qmp_client.h"
 #include "hypervisor/qemu/qmp_connect.h"
 #include "hypervisor/qemu/qmp_event.h"
@@ -54,13 +55,6 @@ bool run(const std::vector<std::string>& argv, const std::string& logPath, secon
     return false;
   auto status = child.reap(bound);
   return status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The fields of every "VIRTUS-DISK k=v ..." line of the console, by disk name.

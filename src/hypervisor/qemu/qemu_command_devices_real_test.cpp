@@ -19,6 +19,7 @@
 
 #include "hypervisor/qemu/qemu_command.h"
 #include "hypervisor/qemu/qemu_domain_address.h"
+#include "hypervisor/qemu/qemu_test_support.h"
 #include "hypervisor/qemu/qmp_client.h"
 #include "hypervisor/qemu/qmp_connect.h"
 #include "hypervisor/qemu/test_child_process.h"
@@ -31,25 +32,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
-
-std::string onPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    std::string candidate = dir + "/" + name;
-    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-  }
-  return {};
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Tests only: the first port from `first` that 127.0.0.1 can bind (the driver's allocator
 // also remembers what it handed out).

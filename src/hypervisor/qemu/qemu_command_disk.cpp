@@ -7,6 +7,7 @@
 
 #include "hypervisor/qemu/qemu_command_network.h"
 #include "hypervisor/qemu/qemu_command_pci.h"
+#include "hypervisor/qemu/qemu_command_support.h"
 
 namespace virtus::qemu {
 namespace {
@@ -14,10 +15,6 @@ namespace {
 using model::DiskDef;
 using model::StorageSource;
 using nlohmann::ordered_json;
-
-Error unsupported(std::string message) {
-  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
-}
 
 // libvirt's disk format names and the QEMU block driver of each. Formats that need more
 // than a driver name (luks: a secret; dir/fat: vvfat) are not here.

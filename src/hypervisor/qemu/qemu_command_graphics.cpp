@@ -6,6 +6,7 @@
 
 #include "hypervisor/qemu/qemu_command_chardev.h"
 #include "hypervisor/qemu/qemu_command_pci.h"
+#include "hypervisor/qemu/qemu_command_support.h"
 
 namespace virtus::qemu {
 namespace {
@@ -16,10 +17,6 @@ using nlohmann::ordered_json;
 
 constexpr int kFirstDisplayPort = 5900;
 constexpr const char* kDefaultListen = "127.0.0.1";  // libvirt's vnc_listen/spice_listen
-
-Error unsupported(std::string message) {
-  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
-}
 
 bool hasGraphics(const DomainDef& def, const std::string& type) {
   return std::any_of(def.graphics.begin(), def.graphics.end(),

@@ -6,16 +6,13 @@
 
 #include "hypervisor/qemu/qemu_command_chardev.h"
 #include "hypervisor/qemu/qemu_command_pci.h"
+#include "hypervisor/qemu/qemu_command_support.h"
 
 namespace virtus::qemu {
 namespace {
 
 using model::DomainDef;
 using nlohmann::ordered_json;
-
-Error unsupported(std::string message) {
-  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
-}
 
 void addDevice(std::vector<std::string>& argv, const ordered_json& dev) {
   argv.push_back("-device");

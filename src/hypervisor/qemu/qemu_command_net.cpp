@@ -3,15 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "hypervisor/qemu/qemu_command_pci.h"
+#include "hypervisor/qemu/qemu_command_support.h"
 
 namespace virtus::qemu {
 namespace {
 
 using nlohmann::ordered_json;
-
-Error unsupported(std::string message) {
-  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
-}
 
 Result<std::string> nicDriver(const model::NetDef& net) {
   if (net.model.empty())

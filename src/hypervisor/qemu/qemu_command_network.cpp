@@ -1,4 +1,5 @@
 #include "hypervisor/qemu/qemu_command_network.h"
+#include "hypervisor/qemu/qemu_command_support.h"
 
 #include <array>
 #include <optional>
@@ -14,10 +15,6 @@ using nlohmann::ordered_json;
 
 // libvirt's gluster_debug_level default (qemu.conf), which it passes to every gluster node.
 constexpr unsigned kGlusterDebugLevel = 4;
-
-Error unsupported(std::string message) {
-  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu, std::move(message));
-}
 
 // One layer being built, and what its errors name.
 struct Layer {

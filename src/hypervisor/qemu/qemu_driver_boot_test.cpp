@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "hypervisor/qemu/qemu_driver.h"
+#include "hypervisor/qemu/qemu_test_support.h"
 #include "hypervisor/qemu/test_child_process.h"
 #include "os/linux_file_system.h"
 
@@ -30,13 +31,6 @@ using std::chrono::steady_clock;
 bool requireQemu() {
   const char* r = std::getenv("VIRTUS_REQUIRE_QEMU");
   return r && std::string(r) == "1";
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 bool run(const std::vector<std::string>& argv, const std::string& logPath, seconds bound) {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hypervisor/qemu/qemu_command.h"
+#include "hypervisor/qemu/qemu_test_support.h"
 #include "hypervisor/qemu/qmp_client.h"
 #include "hypervisor/qemu/qmp_connect.h"
 #include "hypervisor/qemu/test_child_process.h"
@@ -30,25 +31,6 @@ namespace {
 using nlohmann::json;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
-
-std::string onPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    std::string candidate = dir + "/" + name;
-    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0)
-      return candidate;
-  }
-  return {};
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The qemu-nbd server, which --fork detaches once its socket listens: killed at the end if
 // it is still there (it exits by itself when its one client goes).
