@@ -1,11 +1,15 @@
 """Disk hotplug on a real guest under virtusd, driven by the real virsh: a virtio disk and a
 SCSI disk plugged into the running guest appear in it with their contents and go again on
 detach; a cdrom gets a medium and loses it; --config changes only the next boot's
-definition; domblklist, domblkinfo and domblkstat report the disks; a reboot boots the
+definition; a loop device and a cdrom's medium present at boot are seen with their
+contents; domblklist, domblkinfo and domblkstat report the disks; a reboot boots the
 guest again in the same QEMU; and the errors are libvirt's."""
 import os
 import re
+import subprocess
 import time
+
+import pytest
 
 from compat_support import run_virsh
 from qemu_guest_support import (BOOT_TIMEOUT, STATE_TIMEOUT, check_disks, console, domain_xml,  # noqa: F401
@@ -15,13 +19,38 @@ HOT_PATTERN = bytes(range(0x40, 0x50)) * 4096  # 64 KiB
 SCSI_PATTERN = b"\x5a" * 16 * 4096
 ISO_PATTERN = b"CDROM-MEDIUM-01!" * 4096
 
+BOOT_ISO_PATTERN = b"CDROM-AT-BOOT-0!" * 4096
+LOOP_PATTERN = b"\xc3\x3c" * 8 * 4096
+
 EXTRA_DEVICES = """    <controller type='scsi' index='0' model='virtio-scsi'/>
     <disk type='file' device='cdrom'>
       <driver name='qemu' type='raw'/>
+      <source file='%s'/>
       <target dev='sdb' bus='scsi'/>
       <readonly/>
     </disk>
+    <disk type='block' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source dev='%s'/>
+      <target dev='vdd' bus='virtio'/>
+    </disk>
 """
+
+
+@pytest.fixture
+def loop_device(setup):
+    """A loop device over a file holding LOOP_PATTERN, owned by the daemon user; detached at
+    the end whatever happens."""
+    daemon = setup[0]
+    image = make_file(daemon, "loop.img", LOOP_PATTERN, 1024 * 1024)
+    dev = subprocess.run(["losetup", "--find", "--show", image], check=True,
+                         capture_output=True, text=True, timeout=30).stdout.strip()
+    try:
+        st = os.stat(daemon.data)
+        os.chown(dev, st.st_uid, st.st_gid)
+        yield dev
+    finally:
+        subprocess.run(["losetup", "-d", dev], timeout=30)
 
 
 def make_file(daemon, name, pattern, size):
@@ -52,14 +81,15 @@ def virsh_fails(uri, args, expect):
     assert expect in err, err
 
 
-def test_disk_hotplug_through_virsh(setup):
+def test_disk_hotplug_through_virsh(setup, loop_device):
     daemon, _, pids = setup
     uri = daemon.uri()
     kernel = os.path.join(daemon.data, "vmlinuz")
     initrd = os.path.join(daemon.data, "initrd.img")
     xml = os.path.join(daemon.data, "g1-hotplug.xml")
+    boot_iso = make_file(daemon, "boot.iso", BOOT_ISO_PATTERN, 1024 * 1024)
     with open(xml, "w") as f:
-        f.write(domain_xml(kernel, initrd, EXTRA_DEVICES))
+        f.write(domain_xml(kernel, initrd, EXTRA_DEVICES % (boot_iso, loop_device)))
     hot = make_file(daemon, "hot.img", HOT_PATTERN, 2 * 1024 * 1024)
     scsi = make_file(daemon, "scsi.img", SCSI_PATTERN, 3 * 1024 * 1024)
     iso = make_file(daemon, "medium.iso", ISO_PATTERN, 1024 * 1024)
@@ -71,14 +101,22 @@ def test_disk_hotplug_through_virsh(setup):
     pids.append(pid)
     report = tg.wait_for(console(daemon), lambda r: r.done, BOOT_TIMEOUT)
     check_disks(report)
-    assert blklist(uri) == {"vda": "boot.qcow2", "vdb": "data.img", "sdb": "-"}
+    # At boot besides the pool's volumes: the loop device and the read-only cdrom.
+    vdc = report.disk("vdc")
+    assert vdc is not None and vdc.size == 1024 * 1024 and vdc.head == LOOP_PATTERN[:16], report
+    sr0 = report.disk("sr0")
+    assert sr0 is not None and sr0.readonly and sr0.head == BOOT_ISO_PATTERN[:16], report
+    assert blklist(uri) == {"vda": "boot.qcow2", "vdb": "data.img", "sdb": boot_iso,
+                            "vdd": loop_device}
+    virsh_ok(uri, "change-media", "g1", "sdb", "--eject", "--live")
 
-    # A virtio disk plugged in: the guest sees vdc with its contents.
+    # A virtio disk plugged in (vdc, the guest's fourth virtio disk: vdd there) with its
+    # contents.
     virsh_ok(uri, "attach-disk", "g1", hot, "vdc", "--driver", "qemu", "--subdriver", "raw",
              "--live")
-    report = tg.wait_for(console(daemon), lambda r: r.disk("vdc") is not None, BOOT_TIMEOUT)
-    vdc = report.disk("vdc")
-    assert vdc.size == 2 * 1024 * 1024 and vdc.head == HOT_PATTERN[:16], vdc
+    report = tg.wait_for(console(daemon), lambda r: r.disk("vdd") is not None, BOOT_TIMEOUT)
+    vdd = report.disk("vdd")
+    assert vdd.size == 2 * 1024 * 1024 and vdd.head == HOT_PATTERN[:16], vdd
     assert blklist(uri)["vdc"] == hot
     live = virsh_ok(uri, "dumpxml", "g1")
     inactive = virsh_ok(uri, "dumpxml", "g1", "--inactive")
@@ -118,10 +156,10 @@ def test_disk_hotplug_through_virsh(setup):
     virsh_ok(uri, "change-media", "g1", "sdb", "--eject", "--live")
     assert blklist(uri)["sdb"] == "-"
 
-    # Unplugged: the guest loses vdc and sda, virtusd forgets vdc and sdc.
+    # Unplugged: the guest loses vdd and sda, virtusd forgets vdc and sdc.
     virsh_ok(uri, "detach-disk", "g1", "vdc", "--live")
     virsh_ok(uri, "detach-disk", "g1", "sdc", "--live")
-    tg.wait_for(console(daemon), lambda r: "vdc" in r.gone and "sda" in r.gone, BOOT_TIMEOUT)
+    tg.wait_for(console(daemon), lambda r: "vdd" in r.gone and "sda" in r.gone, BOOT_TIMEOUT)
     wait_until(lambda: "vdc" not in blklist(uri) and "sdc" not in blklist(uri), STATE_TIMEOUT,
                "the disks to leave the live definition")
     virsh_fails(uri, ["detach-disk", "g1", "vdc", "--live"], "vdc")
