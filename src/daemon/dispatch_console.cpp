@@ -5,18 +5,7 @@
 
 namespace virtus::daemon {
 
-namespace {
-
 using namespace rpc::remote;
-
-void sendReplyOk(RemoteSession& s) {
-  rpc::MessageHeader h = s.currentCall();
-  h.type = rpc::MessageType::Reply;
-  h.status = rpc::MessageStatus::Ok;
-  s.channel().send(rpc::encodeFrame(h, {}));
-}
-
-}  // namespace
 
 void registerConsoleHandlers(HandlerTable& t) {
   t.on<Proc::DomainOpenConsole>(
@@ -29,7 +18,7 @@ void registerConsoleHandlers(HandlerTable& t) {
         const rpc::MessageHeader call = s.currentCall();
         auto stream = std::make_shared<ConsoleStream>(s.channel(), call, fd);
         s.addStream(call.serial, stream);
-        sendReplyOk(s);
+        s.replyOk();
         std::weak_ptr<RemoteSession> session = s.weak_from_this();
         stream->start(s.shared_from_this(), [session, serial = call.serial] {
           if (auto live = session.lock())

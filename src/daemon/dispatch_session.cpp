@@ -40,6 +40,13 @@ const rpc::MessageHeader& RemoteSession::currentCall() const {
   return *tCurrentCall;
 }
 
+void RemoteSession::replyOk() {
+  rpc::MessageHeader h = currentCall();
+  h.type = rpc::MessageType::Reply;
+  h.status = rpc::MessageStatus::Ok;
+  channel_->send(rpc::encodeFrame(h, {}));
+}
+
 void RemoteSession::call(const rpc::MessageHeader& header, std::string_view payload) {
   auto info = rpc::remote::procInfo(header.procedure);
   if (!open_ && !(info.attrs & rpc::remote::attr::kPreOpen)) {

@@ -67,6 +67,8 @@ class RemoteSession final : public rpc::Session,
   rpc::ClientChannel& channel() { return *channel_; }
   // The header of the call being handled on this thread (streams use its serial).
   const rpc::MessageHeader& currentCall() const;
+  // Sends that call's OK reply now: a stream's frames follow it.
+  void replyOk();
 
   Result<void> open(std::optional<std::string> name, std::uint32_t flags);
   bool isOpen() const { return open_; }

@@ -10,13 +10,6 @@ namespace {
 
 using namespace rpc::remote;
 
-void sendReplyOk(RemoteSession& s) {
-  rpc::MessageHeader h = s.currentCall();
-  h.type = rpc::MessageType::Reply;
-  h.status = rpc::MessageStatus::Ok;
-  s.channel().send(rpc::encodeFrame(h, {}));
-}
-
 void sendStreamEnd(RemoteSession& s, const rpc::MessageHeader& call, const Result<void>& r) {
   if (r) {
     s.channel().send(
@@ -39,7 +32,7 @@ void registerStreamHandlers(HandlerTable& t) {
     auto stream = std::make_shared<UploadStream>(
         s.channel(), (a.flags & driver::stream_flags::kSparseStream) != 0);
     s.addStream(call.serial, stream);
-    sendReplyOk(s);
+    s.replyOk();
     Result<void> r = s.storage().uploadVol(vol, a.offset, a.length, a.flags, *stream);
     s.removeStream(call.serial);
     // A client that aborted gets an empty OK for its abort, whatever the driver said.
@@ -53,7 +46,7 @@ void registerStreamHandlers(HandlerTable& t) {
     auto stream = std::make_shared<DownloadStream>(
         s.channel(), call, (a.flags & driver::stream_flags::kSparseStream) != 0);
     s.addStream(call.serial, stream);
-    sendReplyOk(s);
+    s.replyOk();
     Result<void> r = s.storage().downloadVol(vol, a.offset, a.length, a.flags, *stream);
     if (!r) {
       // The stream stays registered on success until the client's finish arrives.

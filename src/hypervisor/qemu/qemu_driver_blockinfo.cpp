@@ -31,12 +31,6 @@ Error notAssigned(std::string_view name) {
                    "invalid path " + std::string(name) + " not assigned to domain");
 }
 
-bool isDevice(const json& entry, const std::string& alias) {
-  const std::string qdev = entry.value("qdev", "");
-  const std::string path = "/machine/peripheral/" + alias;
-  return qdev == alias || qdev == path || qdev.rfind(path + "/", 0) == 0;
-}
-
 }  // namespace
 
 Result<driver::BlockInfo> QemuDomainDriver::blockInfo(const DomainHandle& dom,
@@ -103,7 +97,7 @@ Result<driver::BlockStats> QemuDomainDriver::blockStats(const DomainHandle& dom,
   bool found = false;
   for (const auto& alias : aliases) {
     for (const auto& entry : entries) {
-      if (!entry.is_object() || !isDevice(entry, alias))
+      if (!entry.is_object() || !isQdevOf(entry.value("qdev", ""), alias))
         continue;
       const json stats = entry.value("stats", json::object());
       total.rdReq += stats.value("rd_operations", std::int64_t{0});

@@ -41,6 +41,12 @@ model::DiskDef* findDisk(model::DomainDef& def, std::string_view target) {
   return nullptr;
 }
 
+// A media change: the disk keeps its device, target and driver, the medium is `from`'s.
+void setMedium(model::DiskDef& disk, const model::DiskDef& from) {
+  disk.src = from.src;
+  disk.backingChain = from.backingChain;
+}
+
 bool removable(const model::DiskDef& disk) {
   return disk.device == "cdrom" || disk.device == "floppy";
 }
@@ -92,17 +98,11 @@ std::vector<std::string> diskNodes(const std::string& top, unsigned layers) {
   return nodes;
 }
 
-bool isDevice(const json& block, const std::string& alias) {
-  const std::string qdev = block.value("qdev", "");
-  const std::string path = "/machine/peripheral/" + alias;
-  return qdev == alias || qdev == path || qdev.rfind(path + "/", 0) == 0;
-}
-
 // The top node of the medium in device `alias` ("" when it has none).
 Result<std::string> insertedNode(QmpClient& qmp, const std::string& alias, Deadline deadline) {
   TRY_ASSIGN(json blocks, qmp.execute("query-block", deadline));
   for (const auto& block : blocks) {
-    if (!block.is_object() || !isDevice(block, alias))
+    if (!block.is_object() || !isQdevOf(block.value("qdev", ""), alias))
       continue;
     auto inserted = block.find("inserted");
     if (inserted == block.end() || !inserted->is_object())
@@ -273,8 +273,7 @@ Result<void> QemuDomainDriver::attachDiskJob(Lock& lock, QemuDomainObject& obj,
       TRY(changeMedia(*run, liveDef, old, disk));
       lock.lock();
       if (model::DiskDef* current = findDisk(obj.def, target)) {
-        current->src = disk.src;
-        current->backingChain = disk.backingChain;
+        setMedium(*current, disk);
       }
     } else {
       if (removable(disk))
@@ -371,8 +370,7 @@ Result<void> QemuDomainDriver::updateDiskJob(Lock& lock, QemuDomainObject& obj,
   if (config) {
     model::DomainDef def = obj.persistentDef();
     TRY_ASSIGN(model::DiskDef * existing, checkUpdatable(def, false));
-    existing->src = disk.src;
-    existing->backingChain = disk.backingChain;
+    setMedium(*existing, disk);
     TRY(model::validateDomain(def));
     newConfig = std::move(def);
   }
@@ -384,8 +382,7 @@ Result<void> QemuDomainDriver::updateDiskJob(Lock& lock, QemuDomainObject& obj,
     TRY(changeMedia(*run, liveDef, old, disk));
     lock.lock();
     if (model::DiskDef* current = findDisk(obj.def, target)) {
-      current->src = disk.src;
-      current->backingChain = disk.backingChain;
+      setMedium(*current, disk);
     }
     saveRuntimeState(obj);
   }

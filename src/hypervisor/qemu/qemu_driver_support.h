@@ -24,6 +24,13 @@ inline Error notRunning() {
   return qemuError(ErrorCode::OperationInvalid, "domain is not running");
 }
 
+// Whether the "qdev" of a query-block or query-blockstats entry is the device `alias`: its
+// id, or the QOM path of the device or of a child of it (a virtio disk's virtio-backend).
+inline bool isQdevOf(const std::string& qdev, const std::string& alias) {
+  const std::string path = "/machine/peripheral/" + alias;
+  return qdev == alias || qdev == path || qdev.rfind(path + "/", 0) == 0;
+}
+
 inline driver::DomainHandle handleOf(const QemuDomainObject& obj) {
   return driver::DomainHandle{obj.def.name, obj.def.uuid.value_or(Uuid()), obj.id};
 }
