@@ -18,6 +18,8 @@ packages=(
   clang-14 libclang-rt-14-dev
   # the QEMU driver and its real-guest tests (a busybox initramfs, packed with cpio)
   qemu-system-x86 busybox-static cpio xz-utils
+  # disk locks: the sanlock lock driver and its daemon (tests run it without a watchdog)
+  sanlock libsanlock-dev
 )
 
 missing=()

@@ -4,73 +4,14 @@
 #include <limits>
 #include <set>
 
-#include "daemon/conf_parser.h"
+#include "common/conf_parser.h"
+#include "common/conf_reader.h"
 
 namespace virtus::daemon {
 
 namespace {
 
-class EntryReader {
- public:
-  EntryReader(const ConfEntry& entry, std::string_view source) : entry_(entry), source_(source) {}
-
-  Error error(std::string_view reason) const {
-    return makeError(
-        ErrorCode::ConfSyntax, ErrorDomain::Conf,
-        std::string(source_) + ":" + std::to_string(entry_.line) + ": " + std::string(reason));
-  }
-
-  Result<std::string> string() const {
-    if (entry_.value.kind != ConfValue::Kind::String)
-      return error("expected a string for '" + entry_.name + "' parameter");
-    return entry_.value.string;
-  }
-
-  Result<std::int64_t> integer(std::int64_t min, std::int64_t max) const {
-    const ConfValue& v = entry_.value;
-    if (v.kind != ConfValue::Kind::Integer || (v.negative && min >= 0)) {
-      return error(min >= 0 ? "expected an unsigned integer for '" + entry_.name + "' parameter"
-                            : "expected a signed integer for '" + entry_.name + "' parameter");
-    }
-    if (v.integer < min || v.integer > max) {
-      return error("value for '" + entry_.name + "' parameter must be in range " +
-                   std::to_string(min) + ":" + std::to_string(max));
-    }
-    return v.integer;
-  }
-
-  Result<bool> boolean() const {
-    const ConfValue& v = entry_.value;
-    if (v.kind != ConfValue::Kind::Integer || v.negative)
-      return error("expected a bool for '" + entry_.name + "' parameter");
-    if (v.integer > 1)
-      return error("value for '" + entry_.name + "' parameter must be 0 or 1");
-    return v.integer == 1;
-  }
-
-  // Socket modes are octal strings ("0770"), as in libvirtd.conf.
-  Result<unsigned> mode() const {
-    TRY_ASSIGN(std::string text, string());
-    bool valid = !text.empty() && text.size() <= 4;
-    unsigned value = 0;
-    for (char c : text) {
-      if (c < '0' || c > '7') {
-        valid = false;
-        break;
-      }
-      value = value * 8 + static_cast<unsigned>(c - '0');
-    }
-    if (!valid)
-      return error("invalid mode '" + text + "' for '" + entry_.name + "' parameter");
-    return value;
-  }
-
- private:
-  const ConfEntry& entry_;
-  std::string_view source_;
-};
-
-using Setter = std::function<Result<void>(const EntryReader&, DaemonConfig&)>;
+using Setter = std::function<Result<void>(const ConfReader&, DaemonConfig&)>;
 
 constexpr std::int64_t kUintMax = std::numeric_limits<unsigned>::max();
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
@@ -78,34 +19,34 @@ constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 const std::vector<std::pair<std::string_view, Setter>>& settings() {
   static const std::vector<std::pair<std::string_view, Setter>> kSettings = {
       {"unix_sock_group",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(c.unixSockGroup, r.string());
          return ok();
        }},
       {"unix_sock_ro_perms",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(c.unixSockRoPerms, r.mode());
          return ok();
        }},
       {"unix_sock_rw_perms",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(c.unixSockRwPerms, r.mode());
          return ok();
        }},
       {"max_clients",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(auto v, r.integer(1, kUintMax));
          c.maxClients = static_cast<unsigned>(v);
          return ok();
        }},
       {"max_workers",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(auto v, r.integer(1, kUintMax));
          c.maxWorkers = static_cast<unsigned>(v);
          return ok();
        }},
       {"keepalive_interval",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(auto v, r.integer(std::numeric_limits<int>::min(), kIntMax));
          if (v == 0 || v < -1)
            return r.error("value for 'keepalive_interval' parameter must be positive or -1");
@@ -113,24 +54,24 @@ const std::vector<std::pair<std::string_view, Setter>>& settings() {
          return ok();
        }},
       {"keepalive_count",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(auto v, r.integer(0, kUintMax));
          c.keepaliveCount = static_cast<unsigned>(v);
          return ok();
        }},
       {"listen_libvirt_paths",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(c.listenLibvirtPaths, r.boolean());
          return ok();
        }},
       {"log_level",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(auto v, r.integer(1, 4));
          c.logLevel = static_cast<unsigned>(v);
          return ok();
        }},
       {"log_outputs",
-       [](const EntryReader& r, DaemonConfig& c) -> Result<void> {
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(c.logOutputs, r.string());
          return ok();
        }},
@@ -145,7 +86,7 @@ Result<DaemonConfig> parseDaemonConfig(std::string_view text, std::string_view s
   DaemonConfig config;
   std::set<std::string> seen;
   for (const ConfEntry& entry : entries) {
-    EntryReader reader(entry, source);
+    ConfReader reader(entry, source);
     const Setter* setter = nullptr;
     for (const auto& [name, set] : settings()) {
       if (name == entry.name)

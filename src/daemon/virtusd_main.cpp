@@ -15,25 +15,30 @@
 
 #include "daemon/daemon_config.h"
 #include "daemon/daemon_options.h"
-#include "daemon/daemonize.h"
 #include "daemon/disk_secret_resolver.h"
 #include "daemon/dispatch_host_info.h"
 #include "daemon/libvirt_socket_paths.h"
-#include "daemon/pid_file.h"
 #include "daemon/qemu_host_caps.h"
 #include "daemon/remote_dispatch.h"
-#include "daemon/signal_waiter.h"
 #include "daemon/storage_volume_resolver.h"
 #include "daemon/unix_listener.h"
 #include "hypervisor/qemu/qemu_driver.h"
 #include "os/clock.h"
+#include "os/daemonize.h"
 #include "os/linux_file_system.h"
+#include "os/pid_file.h"
 #include "os/root_paths.h"
+#include "os/signal_waiter.h"
 #include "rpc/dispatcher.h"
 #include "rpc/server.h"
 #include "storage/local_connection.h"
 
 namespace virtus::daemon {
+using os::daemonize;
+using os::DaemonSignal;
+using os::PidFile;
+using os::SignalWaiter;
+using os::StartupReporter;
 namespace {
 
 // The one place that creates the dispatcher.
@@ -158,7 +163,7 @@ int runDaemon(const DaemonOptions& options) {
   auto waiter = SignalWaiter::create();
   if (!waiter)
     return fail(waiter.error());
-  auto pidFile = PidFile::acquire(plan.pidPath, ::getpid(), plan.rootLabel);
+  auto pidFile = PidFile::acquire(plan.pidPath, ::getpid(), "virtusd", plan.rootLabel);
   if (!pidFile)
     return fail(pidFile.error());
 

@@ -12,7 +12,7 @@
 
 #include "common/result.h"
 
-namespace virtus::daemon {
+namespace virtus::os {
 
 // The daemon's end of the pipe. Without a pipe (foreground) messages go to stdout/stderr
 // directly and ready() does nothing.
@@ -44,4 +44,4 @@ int relayStartup(int fd, std::ostream& out, std::ostream& err);
 // detached daemon it returns the reporter. Call it before any thread exists.
 Result<StartupReporter> daemonize();
 
-}  // namespace virtus::daemon
+}  // namespace virtus::os

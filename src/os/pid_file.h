@@ -1,6 +1,6 @@
 // The pid file, which is also the daemon's single-instance lock: an exclusive lock on its
-// open file description (fcntl OFD lock) is held for the daemon's life, so a second virtusd
-// on the same root fails to take it and names the first one's pid.
+// open file description (fcntl OFD lock) is held for the daemon's life, so a second daemon
+// (virtusd, virtus-lockd) on the same root fails to take it and names the first one's pid.
 #pragma once
 
 #include <sys/types.h>
@@ -10,15 +10,16 @@
 
 #include "common/result.h"
 
-namespace virtus::daemon {
+namespace virtus::os {
 
 class PidFile {
  public:
   // Creates the file (and its directory) if needed, locks it without waiting and writes
-  // `pid`. When another holder has the lock: VIR_ERR_OPERATION_FAILED "virtusd is already
-  // running for root 'ROOT' (pid N)", with `rootLabel` as ROOT. The lock survives fork(),
+  // `pid`. When another holder has the lock: VIR_ERR_OPERATION_FAILED "PROGRAM is already
+  // running for root 'ROOT' (pid N)", with `program` and `rootLabel`. The lock survives fork(),
   // since it belongs to the open file description.
-  static Result<PidFile> acquire(const std::string& path, pid_t pid, std::string_view rootLabel);
+  static Result<PidFile> acquire(const std::string& path, pid_t pid, std::string_view program,
+                                 std::string_view rootLabel);
 
   PidFile(PidFile&& other) noexcept;
   PidFile& operator=(PidFile&& other) noexcept;
@@ -37,4 +38,4 @@ class PidFile {
   int fd_ = -1;
 };
 
-}  // namespace virtus::daemon
+}  // namespace virtus::os

@@ -1,4 +1,4 @@
-#include "daemon/daemonize.h"
+#include "os/daemonize.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
-namespace virtus::daemon {
+namespace virtus::os {
 
 namespace {
 
@@ -173,4 +173,4 @@ Result<StartupReporter> daemonize() {
   return reporter;
 }
 
-}  // namespace virtus::daemon
+}  // namespace virtus::os

@@ -1,11 +1,11 @@
-#include "daemon/daemonize.h"
+#include "os/daemonize.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <sstream>
 
-namespace virtus::daemon {
+namespace virtus::os {
 namespace {
 
 struct Pipe {
@@ -60,4 +60,4 @@ TEST(Daemonize, ADaemonThatDiesSilentlyIsAFailure) {
 }
 
 }  // namespace
-}  // namespace virtus::daemon
+}  // namespace virtus::os

@@ -1,4 +1,4 @@
-#include "daemon/signal_waiter.h"
+#include "os/signal_waiter.h"
 
 #include <poll.h>
 #include <pthread.h>
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstdint>
 
-namespace virtus::daemon {
+namespace virtus::os {
 
 namespace {
 
@@ -103,4 +103,4 @@ void SignalWaiter::interrupt() {
   [[maybe_unused]] ssize_t n = ::write(wakeFd_, &one, sizeof one);
 }
 
-}  // namespace virtus::daemon
+}  // namespace virtus::os

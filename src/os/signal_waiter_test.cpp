@@ -1,4 +1,4 @@
-#include "daemon/signal_waiter.h"
+#include "os/signal_waiter.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -7,7 +7,7 @@
 
 #include <thread>
 
-namespace virtus::daemon {
+namespace virtus::os {
 namespace {
 
 bool blockedInThisThread(int signo) {
@@ -93,4 +93,4 @@ TEST(SignalWaiter, DestructionDiscardsPendingSignalsAndRestoresTheMask) {
 }
 
 }  // namespace
-}  // namespace virtus::daemon
+}  // namespace virtus::os

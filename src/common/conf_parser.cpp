@@ -1,8 +1,8 @@
-#include "daemon/conf_parser.h"
+#include "common/conf_parser.h"
 
 #include <limits>
 
-namespace virtus::daemon {
+namespace virtus {
 
 namespace {
 
@@ -228,4 +228,4 @@ std::string_view confKindName(ConfValue::Kind kind) {
   return "value";
 }
 
-}  // namespace virtus::daemon
+}  // namespace virtus

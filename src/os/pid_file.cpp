@@ -1,4 +1,4 @@
-#include "daemon/pid_file.h"
+#include "os/pid_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
-namespace virtus::daemon {
+namespace virtus::os {
 
 namespace {
 
@@ -43,7 +43,8 @@ Result<void> ensureParentDirectory(const std::string& path) {
 
 }  // namespace
 
-Result<PidFile> PidFile::acquire(const std::string& path, pid_t pid, std::string_view rootLabel) {
+Result<PidFile> PidFile::acquire(const std::string& path, pid_t pid, std::string_view program,
+                                 std::string_view rootLabel) {
   TRY(ensureParentDirectory(path));
   // Another daemon may remove the file between our open and our lock; a lock on a removed
   // file protects nothing, so retry until the locked file is the one at `path`.
@@ -60,7 +61,7 @@ Result<PidFile> PidFile::acquire(const std::string& path, pid_t pid, std::string
         std::string holder = readHolderPid(fd);
         ::close(fd);
         std::string message =
-            "virtusd is already running for root '" + std::string(rootLabel) + "'";
+            std::string(program) + " is already running for root '" + std::string(rootLabel) + "'";
         if (!holder.empty())
           message += " (pid " + holder + ")";
         return makeError(ErrorCode::OperationFailed, ErrorDomain::None, message);
@@ -117,4 +118,4 @@ void PidFile::release() {
   fd_ = -1;
 }
 
-}  // namespace virtus::daemon
+}  // namespace virtus::os

@@ -1,7 +1,8 @@
 // libvirt's configuration file syntax (libvirtd.conf, qemu.conf: virconf): `name = value`
 // statements, one per line or separated by ';', with integers, "strings" or 'strings',
 // """multi-line strings""", lists [ "a", "b", ] and # comments. Only the syntax lives here;
-// what the names mean belongs to the file's reader (daemon_config.h).
+// what the names mean belongs to each file's reader (daemon/daemon_config.h,
+// locking/lock_config.h).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 
 #include "common/result.h"
 
-namespace virtus::daemon {
+namespace virtus {
 
 struct ConfValue {
   enum class Kind { Integer, String, List };
@@ -37,4 +38,4 @@ Result<std::vector<ConfEntry>> parseConf(std::string_view text, std::string_view
 // "integer", "string" or "list", for messages.
 std::string_view confKindName(ConfValue::Kind kind);
 
-}  // namespace virtus::daemon
+}  // namespace virtus

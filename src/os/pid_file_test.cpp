@@ -1,4 +1,4 @@
-#include "daemon/pid_file.h"
+#include "os/pid_file.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include "support/temp_dir.h"
 
-namespace virtus::daemon {
+namespace virtus::os {
 namespace {
 
 std::string readFile(const std::string& path) {
@@ -23,7 +23,7 @@ TEST(PidFile, WritesThePidAndCreatesTheDirectory) {
   fixtures::TempDir dir("virtus-pidfile");
   ASSERT_TRUE(dir.ok());
   std::string path = dir.file("run/virtusd.pid");
-  auto pid = PidFile::acquire(path, 4242, dir.path());
+  auto pid = PidFile::acquire(path, 4242, "virtusd", dir.path());
   ASSERT_TRUE(pid) << pid.error().text();
   EXPECT_EQ(readFile(path), "4242\n");
 }
@@ -32,11 +32,11 @@ TEST(PidFile, SecondHolderIsRefusedWithTheFirstPid) {
   fixtures::TempDir dir("virtus-pidfile");
   ASSERT_TRUE(dir.ok());
   std::string path = dir.file("virtusd.pid");
-  auto first = PidFile::acquire(path, 1234, "/srv/root");
+  auto first = PidFile::acquire(path, 1234, "virtusd", "/srv/root");
   ASSERT_TRUE(first) << first.error().text();
   // A second open file description in this same process: OFD locks conflict between
   // descriptions even within one process, as two daemons would.
-  auto second = PidFile::acquire(path, 5678, "/srv/root");
+  auto second = PidFile::acquire(path, 5678, "virtusd", "/srv/root");
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, ErrorCode::OperationFailed);
   EXPECT_EQ(second.error().message, "virtusd is already running for root '/srv/root' (pid 1234)");
@@ -48,11 +48,11 @@ TEST(PidFile, ReleaseRemovesTheFileAndFreesTheLock) {
   ASSERT_TRUE(dir.ok());
   std::string path = dir.file("virtusd.pid");
   {
-    auto first = PidFile::acquire(path, 1, "r");
+    auto first = PidFile::acquire(path, 1, "virtusd", "r");
     ASSERT_TRUE(first);
   }
   EXPECT_FALSE(std::filesystem::exists(path));
-  auto again = PidFile::acquire(path, 2, "r");
+  auto again = PidFile::acquire(path, 2, "virtusd", "r");
   ASSERT_TRUE(again) << again.error().text();
   EXPECT_EQ(readFile(path), "2\n");
 }
@@ -61,7 +61,7 @@ TEST(PidFile, StaleFileWithoutLockIsTakenOver) {
   fixtures::TempDir dir("virtus-pidfile");
   ASSERT_TRUE(dir.ok());
   dir.write("virtusd.pid", "999999 and some junk\n");
-  auto pid = PidFile::acquire(dir.file("virtusd.pid"), 77, "r");
+  auto pid = PidFile::acquire(dir.file("virtusd.pid"), 77, "virtusd", "r");
   ASSERT_TRUE(pid) << pid.error().text();
   EXPECT_EQ(readFile(dir.file("virtusd.pid")), "77\n");
 }
@@ -70,10 +70,10 @@ TEST(PidFile, MovedHolderKeepsTheLock) {
   fixtures::TempDir dir("virtus-pidfile");
   ASSERT_TRUE(dir.ok());
   std::string path = dir.file("virtusd.pid");
-  auto first = PidFile::acquire(path, 10, "r");
+  auto first = PidFile::acquire(path, 10, "virtusd", "r");
   ASSERT_TRUE(first);
   PidFile moved = std::move(first).value();
-  EXPECT_FALSE(PidFile::acquire(path, 11, "r"));
+  EXPECT_FALSE(PidFile::acquire(path, 11, "virtusd", "r"));
   EXPECT_EQ(moved.path(), path);
 }
 
@@ -84,11 +84,11 @@ TEST(PidFile, UnwritableDirectoryIsASystemError) {
   ASSERT_TRUE(dir.ok());
   std::filesystem::permissions(
       dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
-  auto pid = PidFile::acquire(dir.file("virtusd.pid"), 1, "r");
+  auto pid = PidFile::acquire(dir.file("virtusd.pid"), 1, "virtusd", "r");
   std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all);
   ASSERT_FALSE(pid);
   EXPECT_EQ(pid.error().code, ErrorCode::SystemError);
 }
 
 }  // namespace
-}  // namespace virtus::daemon
+}  // namespace virtus::os

@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 
-namespace virtus::daemon {
+namespace virtus::os {
 
 enum class DaemonSignal { Stop, Reload };
 
@@ -41,4 +41,4 @@ class SignalWaiter {
   bool restoreMask_ = false;
 };
 
-}  // namespace virtus::daemon
+}  // namespace virtus::os

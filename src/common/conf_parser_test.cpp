@@ -1,8 +1,8 @@
-#include "daemon/conf_parser.h"
+#include "common/conf_parser.h"
 
 #include <gtest/gtest.h>
 
-namespace virtus::daemon {
+namespace virtus {
 namespace {
 
 std::vector<ConfEntry> parseOk(std::string_view text) {
@@ -105,4 +105,4 @@ TEST(ConfParser, ErrorTextCarriesLibvirtsPrefix) {
 }
 
 }  // namespace
-}  // namespace virtus::daemon
+}  // namespace virtus
