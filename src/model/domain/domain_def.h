@@ -106,6 +106,15 @@ struct DiskDef {
   bool operator==(const DiskDef&) const = default;
 };
 
+// <lease>: a lock manager lease the guest holds while it runs.
+struct LeaseDef {
+  std::string lockspace;  // "": the lock manager's default
+  std::string key;
+  std::string path;
+  std::uint64_t offset = 0;
+  bool operator==(const LeaseDef&) const = default;
+};
+
 struct ControllerDef {
   std::string type;  // ide, fdc, scsi, sata, virtio-serial, usb, pci
   unsigned index = 0;
@@ -274,6 +283,7 @@ struct DomainDef {
   std::string emulator;
   std::vector<DiskDef> disks;
   std::vector<ControllerDef> controllers;
+  std::vector<LeaseDef> leases;
   std::vector<NetDef> nets;
   std::vector<ChrDef> serials;
   // consoles[0] of target type serial mirrors serials[0] (libvirt's compatibility rule,

@@ -151,6 +151,44 @@ void formatRngXml(XmlWriter& w, const RngDef& rng) {
   w.close("rng");
 }
 
+Result<LeaseDef> parseLeaseXml(pugi::xml_node node) {
+  TRY(checkNode(node, {}, {"lockspace", "key", "target"}));
+  LeaseDef lease;
+  // libvirt 9.0 refuses a lease without a lockspace too, without saying why.
+  pugi::xml_node lockspace = node.child("lockspace");
+  if (!lockspace)
+    return domainError(ErrorCode::XmlError, "Missing 'lockspace' element for lease");
+  lease.lockspace = elementText(lockspace);
+  pugi::xml_node key = node.child("key");
+  if (!key)
+    return domainError(ErrorCode::XmlError, "Missing 'key' element for lease");
+  lease.key = elementText(key);
+  pugi::xml_node target = node.child("target");
+  if (!target)
+    return domainError(ErrorCode::XmlError, "Missing 'target' element for lease");
+  TRY(checkNode(target, {"path", "offset"}, {}));
+  lease.path = attrValue(target, "path").value_or("");
+  if (auto offset = attrValue(target, "offset")) {
+    auto value = parseULongLongPositive(*offset);
+    if (!value)
+      return domainError(ErrorCode::XmlError, "Malformed lease target offset " + *offset);
+    lease.offset = *value;
+  }
+  return lease;
+}
+
+void formatLeaseXml(XmlWriter& w, const LeaseDef& lease) {
+  w.open("lease");
+  w.textIfSet("lockspace", lease.lockspace);
+  w.text("key", lease.key);
+  XmlAttrs target;
+  target.add("path", lease.path);
+  if (lease.offset)
+    target.add("offset", std::to_string(lease.offset));
+  w.empty("target", target);
+  w.close("lease");
+}
+
 Result<WatchdogDef> parseWatchdogXml(pugi::xml_node node) {
   TRY(checkNode(node, {"model", "action"}, {"address"}));
   WatchdogDef watchdog;

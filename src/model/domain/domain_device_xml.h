@@ -14,6 +14,9 @@ namespace virtus::model {
 Result<ControllerDef> parseControllerXml(pugi::xml_node node);
 void formatControllerXml(XmlWriter& w, const ControllerDef& controller);
 
+Result<LeaseDef> parseLeaseXml(pugi::xml_node node);
+void formatLeaseXml(XmlWriter& w, const LeaseDef& lease);
+
 Result<InputDef> parseInputXml(pugi::xml_node node);
 void formatInputXml(XmlWriter& w, const InputDef& input);
 

@@ -140,9 +140,10 @@ Result<void> parseDevices(pugi::xml_node root, DomainDef& def) {
   pugi::xml_node devices = root.child("devices");
   if (!devices)
     return ok();
-  TRY(checkNode(devices, {},
-                {"emulator", "disk", "controller", "interface", "serial", "console", "channel",
-                 "input", "graphics", "sound", "video", "watchdog", "memballoon", "rng"}));
+  TRY(checkNode(
+      devices, {},
+      {"emulator", "disk", "controller", "lease", "interface", "serial", "console", "channel",
+       "input", "graphics", "sound", "video", "watchdog", "memballoon", "rng"}));
   def.emulator = xpathString(devices, "emulator").value_or("");
   for (pugi::xml_node node : devices.children("disk")) {
     TRY_ASSIGN(DiskDef disk, parseDiskXml(node));
@@ -151,6 +152,10 @@ Result<void> parseDevices(pugi::xml_node root, DomainDef& def) {
   for (pugi::xml_node node : devices.children("controller")) {
     TRY_ASSIGN(ControllerDef controller, parseControllerXml(node));
     def.controllers.push_back(std::move(controller));
+  }
+  for (pugi::xml_node node : devices.children("lease")) {
+    TRY_ASSIGN(LeaseDef lease, parseLeaseXml(node));
+    def.leases.push_back(std::move(lease));
   }
   for (pugi::xml_node node : devices.children("interface")) {
     TRY_ASSIGN(NetDef net, parseNetXml(node));
@@ -294,6 +299,8 @@ std::string formatDomainXml(const DomainDef& def, unsigned flags) {
     formatDiskXml(w, disk);
   for (const ControllerDef& controller : def.controllers)
     formatControllerXml(w, controller);
+  for (const LeaseDef& lease : def.leases)
+    formatLeaseXml(w, lease);
   for (const NetDef& net : def.nets)
     formatNetXml(w, net);
   for (const ChrDef& serial : def.serials)
