@@ -71,10 +71,10 @@ struct HeldLock {
   std::string lockspace;  // the lockspace (directory or sanlock lockspace); "" for direct
   std::string file;       // the file that carries the lock (the disk itself when direct)
   bool shared = false;
-  std::string domain;     // the guest's name
+  std::string domain;  // the guest's name
   Uuid uuid;
-  pid_t pid = 0;          // its QEMU
-  std::string host;       // the host holding it (lockd: hostname; sanlock: host_id)
+  pid_t pid = 0;           // its QEMU
+  std::string host;        // the host holding it (lockd: hostname; sanlock: host_id)
   std::int64_t since = 0;  // when acquired, seconds since the epoch
 };
 
@@ -122,9 +122,9 @@ class LockSession {
   virtual Result<std::string> inquire() = 0;
 };
 
-// Called by a driver when a guest lost a lock it held (a lease revoked, a lock file gone):
-// the domain code applies the guest's on_lockfailure.
-using LockFailureHandler = std::function<void(const Uuid& uuid, LockFailureAction action)>;
+// Called by a driver when a guest lost a lock it held (a lease revoked, a lock file gone),
+// with a sentence saying which and why: the domain code applies the guest's on_lockfailure.
+using LockFailureHandler = std::function<void(const Uuid& uuid, const std::string& reason)>;
 
 class LockManager {
  public:
@@ -134,7 +134,11 @@ class LockManager {
   virtual Result<std::unique_ptr<LockSession>> openSession(const LockOwner& owner) = 0;
   // What this host holds and the lockspaces' states.
   virtual Result<LockReport> report() = 0;
-  virtual void setFailureHandler(LockFailureHandler handler) { (void)handler; }
+  // Starts what runs in the background (watching for lost locks, joining lockspaces); once,
+  // before the first session. Never blocks for long.
+  virtual void start(LockFailureHandler handler) { (void)handler; }
+  // Stops what start() started: no call of the handler once it returns.
+  virtual void stop() {}
 };
 
 }  // namespace virtus::locking
