@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -31,10 +32,9 @@ class ProcedureTable {
     using Args = typename Spec::Args;
     using Ret = typename Spec::Ret;
     auto number = static_cast<std::size_t>(P);
-    if (handlers_.size() <= number)
-      handlers_.resize(number + 1);
-    handlers_[number] = [handler = std::move(handler)](
-                            Ctx& ctx, std::string_view payload) -> Result<std::string> {
+    Handler& slot = number < kDenseLimit ? dense(number) : sparse_[static_cast<std::int32_t>(P)];
+    slot = [handler = std::move(handler)](Ctx& ctx,
+                                          std::string_view payload) -> Result<std::string> {
       Args args;
       const char* why = nullptr;
       if (!xdrDecodeAll(payload, args, &why))
@@ -56,14 +56,27 @@ class ProcedureTable {
   }
 
   const Handler* find(std::int32_t procedure) const {
-    if (procedure < 0 || static_cast<std::size_t>(procedure) >= handlers_.size() ||
-        !handlers_[procedure])
+    if (procedure < 0)
+      return nullptr;
+    if (static_cast<std::size_t>(procedure) >= kDenseLimit) {
+      auto it = sparse_.find(procedure);
+      return it == sparse_.end() ? nullptr : &it->second;
+    }
+    if (static_cast<std::size_t>(procedure) >= handlers_.size() || !handlers_[procedure])
       return nullptr;
     return &handlers_[procedure];
   }
 
  private:
+  // libvirt's procedures (under 500) by index; Virtus's own, numbered far above, in a map.
+  static constexpr std::size_t kDenseLimit = 4096;
+  Handler& dense(std::size_t number) {
+    if (handlers_.size() <= number)
+      handlers_.resize(number + 1);
+    return handlers_[number];
+  }
   std::vector<Handler> handlers_;
+  std::map<std::int32_t, Handler> sparse_;
 };
 
 }  // namespace virtus::rpc

@@ -333,6 +333,9 @@ Result<QemuDiskArgs> buildOneDiskArgs(const model::DomainDef& def, const DiskDef
     result.nodeName = node(firstNode, "format");
   }
 
+  // A shareable disk: QEMU lets other processes write the image too (no image lock).
+  if (disk.shareable && !disk.readonly)
+    dev["share-rw"] = true;
   if (!result.nodeName.empty())
     dev["drive"] = result.nodeName;
   dev["id"] = result.alias;

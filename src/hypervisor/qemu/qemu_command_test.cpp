@@ -244,6 +244,27 @@ TEST(QemuCommand, IdeCdromOnPcAndReadonlyDisk) {
   EXPECT_EQ(devices(cmd->argv), want);
 }
 
+TEST(QemuCommand, AShareableDiskLetsOtherProcessesWriteItsImage) {
+  auto cmd =
+      build(domainXml("<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+                      "<source file='/i/cluster.img'/><target dev='vda' bus='virtio'/><shareable/>"
+                      "</disk>"
+                      "<disk type='file' device='disk'><driver name='qemu' type='raw'/>"
+                      "<source file='/i/ro.img'/><target dev='vdb' bus='virtio'/><shareable/>"
+                      "<readonly/></disk>"));
+  ASSERT_TRUE(cmd) << cmd.error().text();
+  std::vector<std::string> disks;
+  for (const auto& arg : devices(cmd->argv))
+    if (arg.find("virtio-blk-pci") != std::string::npos)
+      disks.push_back(arg);
+  // libvirt 9.0's order: share-rw before drive; not for a read-only disk.
+  EXPECT_EQ(
+      disks,
+      (std::vector<std::string>{
+          R"({"driver":"virtio-blk-pci","share-rw":true,"drive":"libvirt-2-format","id":"virtio-disk0","bootindex":1})",
+          R"({"driver":"virtio-blk-pci","drive":"libvirt-1-format","id":"virtio-disk1"})"}));
+}
+
 TEST(QemuCommand, BackingChainIsNestedBottomFirstWithExplicitFormats) {
   auto cmd = build(
       domainXml("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"

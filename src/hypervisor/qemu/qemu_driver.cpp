@@ -52,9 +52,14 @@ QemuDomainDriver::QemuDomainDriver(os::FileSystem& fs, const os::Clock& clock,
     objects_.push_back(std::move(obj));
   }
   reconnectAll(std::move(loaded.states));
+  if (config_.lockManager)
+    config_.lockManager->start(
+        [this](const Uuid& uuid, const std::string& reason) { handleLockFailure(uuid, reason); });
 }
 
 QemuDomainDriver::~QemuDomainDriver() {
+  if (config_.lockManager)
+    config_.lockManager->stop();
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(mutex_);

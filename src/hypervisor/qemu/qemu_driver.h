@@ -24,6 +24,7 @@
 #include "driver/domain_events.h"
 #include "hypervisor/qemu/qemu_domain_store.h"
 #include "hypervisor/qemu/qemu_driver_object.h"
+#include "locking/lock_manager.h"
 #include "os/clock.h"
 #include "os/file_system.h"
 #include "os/root_paths.h"
@@ -49,6 +50,9 @@ struct QemuDriverConfig {
   std::function<Result<std::string>(const model::DiskSecretRef&)> resolveSecret;
   // Whether a TCP port is free for a display (empty: os::tcpPortFree, a bind on the host).
   std::function<bool(int)> portFree;
+  // The host's lock manager (qemu.conf's lock_manager); null: none (as nop). The driver
+  // starts and stops its background work; it must outlive the driver.
+  locking::LockManager* lockManager = nullptr;
   std::chrono::milliseconds monitorTimeout{30000};  // QEMU start to QMP ready
   std::chrono::milliseconds commandTimeout{10000};  // one QMP command
   std::chrono::milliseconds destroyTimeout{10000};  // SIGTERM to exit (then SIGKILL)
@@ -168,6 +172,9 @@ class QemuDomainDriver : public driver::DomainDriver {
   Result<void> plugDisk(QemuRun& run, const model::DomainDef& liveDef, model::DiskDef disk);
   Result<void> changeMedia(QemuRun& run, const model::DomainDef& liveDef,
                            const model::DiskDef& oldDisk, model::DiskDef newDisk);
+  // changeMedia's QMP part, with `newDisk` resolved and locked.
+  Result<void> swapMedia(QemuRun& run, const model::DomainDef& liveDef,
+                         const model::DiskDef& oldDisk, const model::DiskDef& newDisk);
   // The watcher's part of an unplug: QEMU reported the device `alias` deleted.
   void finishUnplug(QemuDomainObject& obj, QemuRun& run, const std::string& alias);
   QmpClient::Deadline commandDeadline() const;
@@ -177,6 +184,16 @@ class QemuDomainDriver : public driver::DomainDriver {
   // query-chardev, into run.ptyPaths; then, with the lock, into the live definition.
   Result<void> learnPtyPaths(QemuRun& run);
   static void applyPtyPaths(model::DomainDef& def, const QemuRun& run);
+  // Disk locks (qemu_driver_locks.cpp); without a lock manager they do nothing. Before QEMU
+  // is spawned: a session with every disk and lease of `runDef`, prepared (null: none).
+  Result<std::unique_ptr<locking::LockSession>> prepareLocks(const model::DomainDef& runDef);
+  // Hotplug: the lock of one resolved disk for the running QEMU `pid`, and its release.
+  Result<void> lockDisk(const model::DomainDef& def, pid_t pid, const model::DiskDef& disk);
+  void unlockDisk(const model::DomainDef& def, pid_t pid, const model::DiskDef& disk);
+  // Everything the guest holds, once its QEMU ended (best effort).
+  void releaseLocks(const model::DomainDef& def, pid_t pid);
+  // The lock manager reports a lost lock: the guest's on_lockfailure applies.
+  void handleLockFailure(const Uuid& uuid, const std::string& reason);
   void reconnectAll(std::vector<QemuRuntimeState> states);
   void reconnect(QemuRuntimeState state);
 

@@ -331,6 +331,9 @@ Result<void> QemuDomainDriver::detachDiskJob(Lock& lock, QemuDomainObject& obj,
       run->unplugging[alias] = {};
     else
       run->unplugging[alias] = {diskNodes(top, layers), secretIds(unplugged, top)};
+    run->unplugging[alias].disk = unplugged;
+    if (!resolveVolume(*run->unplugging[alias].disk))
+      run->unplugging[alias].disk.reset();
     run->unplugged.erase(alias);
     lock.unlock();
     auto deleted = run->qmp->execute("device_del", json{{"id", alias}}, commandDeadline());
@@ -392,23 +395,48 @@ Result<void> QemuDomainDriver::updateDiskJob(Lock& lock, QemuDomainObject& obj,
 Result<void> QemuDomainDriver::plugDisk(QemuRun& run, const model::DomainDef& liveDef,
                                         model::DiskDef disk) {
   TRY(resolveVolume(disk));
-  const Deadline deadline = commandDeadline();
-  TRY_ASSIGN(unsigned first, nextNodeNumber(*run.qmp, deadline));
-  TRY_ASSIGN(QemuDiskArgs args, buildOneDiskArgs(liveDef, disk, first, disk.bootOrder.value_or(0),
-                                                 secretContext(liveDef.name)));
-  TRY(addSecretsAndNodes(*run.qmp, args, deadline));
-  auto added = run.qmp->execute("device_add", json::parse(args.device), deadline);
-  if (!added) {
-    deleteNodes(*run.qmp, args.nodesTopFirst, deadline);
-    deleteObjects(*run.qmp, secretIdsOf(args), deadline);
-    return std::move(added).error();
-  }
-  return ok();
+  const pid_t pid = run.process->pid();
+  TRY(lockDisk(liveDef, pid, disk));
+  auto plugged = [&]() -> Result<void> {
+    const Deadline deadline = commandDeadline();
+    TRY_ASSIGN(unsigned first, nextNodeNumber(*run.qmp, deadline));
+    TRY_ASSIGN(QemuDiskArgs args, buildOneDiskArgs(liveDef, disk, first, disk.bootOrder.value_or(0),
+                                                   secretContext(liveDef.name)));
+    TRY(addSecretsAndNodes(*run.qmp, args, deadline));
+    auto added = run.qmp->execute("device_add", json::parse(args.device), deadline);
+    if (!added) {
+      deleteNodes(*run.qmp, args.nodesTopFirst, deadline);
+      deleteObjects(*run.qmp, secretIdsOf(args), deadline);
+      return std::move(added).error();
+    }
+    return ok();
+  }();
+  if (!plugged)
+    unlockDisk(liveDef, pid, disk);
+  return plugged;
 }
 
 Result<void> QemuDomainDriver::changeMedia(QemuRun& run, const model::DomainDef& liveDef,
                                            const model::DiskDef& oldDisk, model::DiskDef newDisk) {
   TRY(resolveVolume(newDisk));
+  const pid_t pid = run.process->pid();
+  model::DiskDef oldMedium = oldDisk;
+  if (!resolveVolume(oldMedium))
+    oldMedium.src = model::StorageSource{};  // a volume gone meanwhile: no lock to find
+  if (!newDisk.src.isEmpty())
+    TRY(lockDisk(liveDef, pid, newDisk));
+  auto changed = swapMedia(run, liveDef, oldDisk, newDisk);
+  if (!changed) {
+    unlockDisk(liveDef, pid, newDisk);
+    return changed;
+  }
+  unlockDisk(liveDef, pid, oldMedium);
+  return ok();
+}
+
+Result<void> QemuDomainDriver::swapMedia(QemuRun& run, const model::DomainDef& liveDef,
+                                         const model::DiskDef& oldDisk,
+                                         const model::DiskDef& newDisk) {
   const Deadline deadline = commandDeadline();
   TRY_ASSIGN(std::string alias, diskAlias(oldDisk));
   // The new medium's nodes are built first: a definition QEMU cannot take leaves the old
@@ -441,8 +469,12 @@ Result<void> QemuDomainDriver::changeMedia(QemuRun& run, const model::DomainDef&
 
 void QemuDomainDriver::finishUnplug(QemuDomainObject& obj, QemuRun& run, const std::string& alias) {
   QemuRun::Unplug unplug;
+  model::DomainDef owner;  // the guest's name and uuid, for its lock
   {
     std::lock_guard lock(mutex_);
+    owner.name = obj.def.name;
+    owner.uuid = obj.def.uuid;
+    owner.onLockfailure = obj.def.onLockfailure;
     if (auto it = run.unplugging.find(alias); it != run.unplugging.end()) {
       unplug = std::move(it->second);
       run.unplugging.erase(it);
@@ -457,6 +489,8 @@ void QemuDomainDriver::finishUnplug(QemuDomainObject& obj, QemuRun& run, const s
   }
   deleteNodes(*run.qmp, unplug.nodes, commandDeadline());
   deleteObjects(*run.qmp, unplug.secrets, commandDeadline());
+  if (unplug.disk)
+    unlockDisk(owner, run.process->pid(), *unplug.disk);
   std::lock_guard lock(mutex_);
   run.unplugged.insert(alias);
   changed_.notify_all();

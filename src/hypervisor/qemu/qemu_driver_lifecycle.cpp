@@ -101,6 +101,9 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
   model::DomainDef runDef = def;
   for (auto& disk : runDef.disks)
     TRY(resolveVolume(disk));
+  // The guest's locks come first: a disk another guest holds refuses the start before QEMU
+  // opens anything. Should the start fail, the session's end drops what it took.
+  TRY_ASSIGN(auto locks, prepareLocks(runDef));
   QemuLaunchPaths paths;
   paths.emulator = config_.emulator;
   paths.monitorSocket = store_.monitorPath(def.name);
@@ -134,6 +137,10 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
     return std::move(built).error();
   }
   QemuCommand cmd = std::move(*built);
+  if (locks) {
+    const auto prefix = locks->commandPrefix();
+    cmd.argv.insert(cmd.argv.begin(), prefix.begin(), prefix.end());
+  }
   // QEMU reads the secret files when it creates its objects, before QMP answers: they go
   // once the monitor is up (or the start failed).
   auto prepared = [&]() -> Result<void> {
@@ -163,9 +170,10 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
 
   QmpClientOptions options = run->monitorOptions();
 
-  auto fail = [&](Error error) -> Error {
+  // `mayExit`: QEMU may be on its way out by itself (else it is killed at once).
+  auto fail = [&](Error error, bool mayExit = true) -> Error {
     // QEMU that is on its way out (a bad device, a missing file) tells why in its log.
-    if (run->process->waitExit(std::chrono::seconds(2))) {
+    if (mayExit && run->process->waitExit(std::chrono::seconds(2))) {
       error = qemuError(ErrorCode::InternalError, "process exited while connecting to monitor: " +
                                                       logTail(logPath, logStart, kLogTailLines));
     } else {
@@ -175,6 +183,8 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
     run->qmp.reset();
     store_.removeState(def.name);
     releasePorts();
+    if (locks)
+      (void)locks->release();
     return error;
   };
 
@@ -187,6 +197,10 @@ Result<std::shared_ptr<QemuRun>> QemuDomainDriver::spawnQemu(const model::Domain
     return fail(std::move(qmp).error());
   run->qmp = std::move(*qmp);
   store_.removeSecrets(def.name);
+  if (locks) {
+    if (auto acquired = locks->acquire(run->process->pid(), ""); !acquired)
+      return fail(std::move(acquired).error(), false);
+  }
   if (auto ptys = learnPtyPaths(*run); !ptys)
     return fail(std::move(ptys).error());
   if (!(flags & driver::start_domain::kPaused)) {
@@ -324,6 +338,14 @@ void QemuDomainDriver::watch(ObjectPtr obj, std::shared_ptr<QemuRun> run) {
 }
 
 void QemuDomainDriver::finishRun(const ObjectPtr& obj, const std::shared_ptr<QemuRun>& run) {
+  if (config_.lockManager) {
+    model::DomainDef def;
+    {
+      std::lock_guard lock(mutex_);
+      def = obj->def;
+    }
+    releaseLocks(def, run->process->pid());
+  }
   Lock lock(mutex_);
   int reason = run->stopReason;
   if (reason < 0)

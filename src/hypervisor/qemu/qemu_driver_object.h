@@ -75,8 +75,9 @@ struct QemuRun {
 
   // What goes once QEMU reports an unplugged disk's device deleted.
   struct Unplug {
-    std::vector<std::string> nodes;    // its block nodes, top first
-    std::vector<std::string> secrets;  // the ids of its secret objects
+    std::vector<std::string> nodes;      // its block nodes, top first
+    std::vector<std::string> secrets;    // the ids of its secret objects
+    std::optional<model::DiskDef> disk;  // resolved: whose lock goes
   };
   // Guarded by the driver's mutex: the disks being unplugged (by device alias) and the
   // aliases whose removal finished.

@@ -30,6 +30,10 @@ inline constexpr unsigned kUpload = 1u << 3;
 inline constexpr unsigned kDownload = 1u << 4;
 }  // namespace attr
 
+// Virtus's own procedures (no libvirt client calls them) are numbered from here, in the
+// REMOTE program: 0x56540000, "VT", far above libvirt's (under 500 in 9.0).
+inline constexpr std::int32_t kVirtusProcBase = 0x56540000;
+
 // clang-format off
 #define VIRTUS_REMOTE_PROCEDURES(X)                                                                 \
   /* number, id, args, ret, attributes, public API */                                               \
@@ -147,7 +151,9 @@ inline constexpr unsigned kDownload = 1u << 4;
   X(378, StorageVolGetInfoFlags, HandleFlags<Vol>, VolInfoRet, kReadOnlyOk, "virStorageVolGetInfoFlags") \
   X(391, StoragePoolLookupByTargetPath, StringValue, HandleValue<Pool>, kReadOnlyOk, "virStoragePoolLookupByTargetPath") \
   X(403, ConnectGetStoragePoolCapabilities, UintValue, StringValue, kReadOnlyOk, "virConnectGetStoragePoolCapabilities") \
-  X(426, DomainGetMessages, HandleFlags<Domain>, NameList, kReadOnlyOk, "virDomainGetMessages")
+  X(426, DomainGetMessages, HandleFlags<Domain>, NameList, kReadOnlyOk, "virDomainGetMessages") \
+  /* Virtus's own calls, far above libvirt's numbers (docs/daemon.md) */                             \
+  X(kVirtusProcBase + 1, VirtusLockList, UintValue, StringValue, kReadOnlyOk | kSlow, "virtusLockList")
 // clang-format on
 
 enum class Proc : std::int32_t {
