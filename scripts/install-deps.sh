@@ -19,7 +19,7 @@ packages=(
   # the QEMU driver and its real-guest tests (a busybox initramfs, packed with cpio)
   qemu-system-x86 busybox-static cpio xz-utils
   # disk locks: the sanlock lock driver and its daemon (tests run it without a watchdog)
-  sanlock libsanlock-dev
+  sanlock libsanlock-dev libssl-dev
 )
 
 missing=()

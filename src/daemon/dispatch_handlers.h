@@ -17,6 +17,7 @@ void registerConsoleHandlers(HandlerTable& table);  // dispatch_console.cpp
 void registerSecretHandlers(HandlerTable& table);
 void registerDomainHandlers(HandlerTable& table);
 void registerDomainEventHandlers(HandlerTable& table);
+void registerLockHandlers(HandlerTable& table);  // dispatch_locks.cpp
 
 inline rpc::remote::Pool toWire(const driver::PoolHandle& p) {
   return {p.name, p.uuid};

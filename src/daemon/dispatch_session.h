@@ -16,6 +16,7 @@
 #include "driver/connection.h"
 #include "driver/domain_driver.h"
 #include "driver/domain_events.h"
+#include "locking/lock_manager.h"
 #include "rpc/dispatcher.h"
 #include "rpc/procedure_table.h"
 
@@ -44,6 +45,7 @@ struct DispatchServices {
   // lists are empty and the other domain procedures are not supported).
   driver::DomainDriver* testDomains = nullptr;
   driver::DomainDriver* qemuDomains = nullptr;
+  locking::LockManager* locks = nullptr;
 };
 
 class RemoteSession final : public rpc::Session,

@@ -22,7 +22,8 @@ class RemoteDispatcher final : public rpc::Dispatcher {
                   handlers_,
                   options.defaultUri,
                   testDomains_.get(),
-                  qemuDomains_.get()} {
+                  qemuDomains_.get(),
+                  options.locks} {
     registerConnectHandlers(handlers_);
     registerStorageHandlers(handlers_);
     registerStreamHandlers(handlers_);
@@ -30,6 +31,7 @@ class RemoteDispatcher final : public rpc::Dispatcher {
     registerSecretHandlers(handlers_);
     registerDomainHandlers(handlers_);
     registerDomainEventHandlers(handlers_);
+    registerLockHandlers(handlers_);
   }
 
   std::shared_ptr<rpc::Session> openSession(std::shared_ptr<rpc::ClientChannel> channel) override {

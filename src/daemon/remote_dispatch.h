@@ -7,6 +7,7 @@
 
 #include "driver/connection.h"
 #include "driver/domain_driver.h"
+#include "locking/lock_manager.h"
 #include "rpc/dispatcher.h"
 
 namespace virtus::daemon {
@@ -24,6 +25,9 @@ struct DispatchOptions {
   std::shared_ptr<driver::DomainDriver> testDomains;
   // The domains of qemu:///system and qemu:///session; null until the QEMU driver exists.
   std::shared_ptr<driver::DomainDriver> qemuDomains;
+  // The host's lock manager, for virtus lock-list; null: none (reported as nop). It
+  // outlives the dispatcher.
+  locking::LockManager* locks = nullptr;
 };
 
 std::unique_ptr<rpc::Dispatcher> makeRemoteDispatcher(driver::Connection& connection,

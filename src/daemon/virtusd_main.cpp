@@ -18,13 +18,16 @@
 #include "daemon/disk_secret_resolver.h"
 #include "daemon/dispatch_host_info.h"
 #include "daemon/libvirt_socket_paths.h"
+#include "daemon/lock_drivers.h"
 #include "daemon/qemu_host_caps.h"
 #include "daemon/remote_dispatch.h"
 #include "daemon/storage_volume_resolver.h"
 #include "daemon/unix_listener.h"
+#include "hypervisor/qemu/qemu_conf.h"
 #include "hypervisor/qemu/qemu_driver.h"
 #include "os/clock.h"
 #include "os/daemonize.h"
+#include "os/linux_command_runner.h"
 #include "os/linux_file_system.h"
 #include "os/pid_file.h"
 #include "os/root_paths.h"
@@ -44,8 +47,10 @@ namespace {
 // The one place that creates the dispatcher.
 std::unique_ptr<rpc::Dispatcher> makeDispatcher(driver::Connection& conn,
                                                 std::shared_ptr<driver::DomainDriver> qemu,
-                                                std::shared_ptr<HostInfo> host) {
+                                                std::shared_ptr<HostInfo> host,
+                                                locking::LockManager* locks) {
   DispatchOptions options;
+  options.locks = locks;
   options.host = std::move(host);
   options.defaultUri = ::geteuid() == 0 ? "qemu:///system" : "qemu:///session";
   options.qemuDomains = std::move(qemu);
@@ -181,8 +186,15 @@ int runDaemon(const DaemonOptions& options) {
   // QEMU guests: the driver reattaches to the guests still running from an earlier virtusd,
   // then starts the autostart ones.
   os::SystemClock clock;
+  // The host's lock manager, from qemu.conf; it outlives the QEMU driver that uses it.
+  os::LinuxCommandRunner runner;
+  auto locks = makeLockManager(fs, runner, plan.paths);
+  if (!locks)
+    return fail(locks.error());
+  reporter.info("virtusd: lock manager '" + std::string((*locks)->name()) + "'");
   qemu::QemuDriverConfig qemuConfig;
   qemuConfig.paths = plan.paths;
+  qemuConfig.lockManager = locks->get();
   qemuConfig.resolveVolume = makeStorageVolumeResolver(conn->storage());
   qemuConfig.resolveSecret = makeDiskSecretResolver(conn->secrets());
   auto qemuDomains = std::make_shared<qemu::QemuDomainDriver>(fs, clock, std::move(qemuConfig));
@@ -193,7 +205,7 @@ int runDaemon(const DaemonOptions& options) {
   // QEMU's capabilities: probed on first need (never here), then read from the cache.
   auto qemuHost = makeQemuHostCaps(fs, clock, plan.paths, splitSearchPath(std::getenv("PATH")),
                                    [](const std::string& text) { logLine(text); });
-  auto dispatcher = makeDispatcher(*conn, qemuDomains, makeLinuxHostInfo(qemuHost));
+  auto dispatcher = makeDispatcher(*conn, qemuDomains, makeLinuxHostInfo(qemuHost), locks->get());
   if (!dispatcher) {
     return fail(makeError(ErrorCode::NoSupport, ErrorDomain::None,
                           "cannot create the protocol dispatcher"));

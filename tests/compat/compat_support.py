@@ -227,33 +227,72 @@ class Virtusd(Daemon):
 
     name = "virtusd"
 
-    def __init__(self, start_timeout=START_TIMEOUT, extra_args=()):
+    # Virtus's helpers that virtusd runs from its own directory.
+    HELPERS = ("virtus-lockd", "virtus-sanlock-register", "virtus-sanlock-cleanup")
+
+    def __init__(self, start_timeout=START_TIMEOUT, extra_args=(), config=None, env=None):
+        """CONFIG: {file name: text} written to TREE/etc first (qemu.conf, ...); ENV: more
+        environment variables for the daemon."""
         super().__init__()
         self.tree = make_daemon_dir("virtus-compat-virtusd.")
         self.data = make_daemon_dir("virtus-compat-data.")
+        self.extra_args = list(extra_args)
+        self.start_timeout = start_timeout
+        if config:
+            etc = os.path.join(self.tree, "etc")
+            os.makedirs(etc, exist_ok=True)
+            for name, text in config.items():
+                with open(os.path.join(etc, name), "w") as f:
+                    f.write(text)
+            uid, gid = daemon_identity()
+            os.chown(etc, uid, gid)
         self.socket = os.path.join(self.tree, "run", "virtus-sock")
         self.socket_ro = os.path.join(self.tree, "run", "virtus-sock-ro")
         self._log_dir = tempfile.mkdtemp(prefix="virtus-compat-log.")
         self.log_path = os.path.join(self._log_dir, "virtusd.log")
-        env = {
+        self.env = {
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
             "HOME": self.tree,
             "LANG": "C",
         }
-        binary = VIRTUSD_BIN
-        if not daemon_user_can_execute(binary):
-            # The build tree is out of the daemon user's reach: run a copy of the binary
-            # (project libraries are linked statically; system ones are found as usual).
-            binary = os.path.join(self._log_dir, "virtusd")
-            shutil.copy2(VIRTUSD_BIN, binary)
+        self.env.update(env or {})
+        self.binary = VIRTUSD_BIN
+        if not daemon_user_can_execute(self.binary):
+            # The build tree is out of the daemon user's reach: run a copy of the binary and
+            # of its helpers (project libraries are linked statically; system ones are found
+            # as usual).
+            self.binary = os.path.join(self._log_dir, "virtusd")
             os.chmod(self._log_dir, 0o755)
-            os.chmod(binary, 0o755)
+            for name in ("virtusd",) + self.HELPERS:
+                source = os.path.join(os.path.dirname(VIRTUSD_BIN), name)
+                if os.path.exists(source):
+                    copy = os.path.join(self._log_dir, name)
+                    shutil.copy2(source, copy)
+                    os.chmod(copy, 0o755)
         try:
-            self._spawn([binary, "--root", self.tree] + list(extra_args), env, self.tree)
-            self._wait_for_socket(self.socket, start_timeout)
+            self._start()
         except BaseException:
             self.stop()
             raise
+
+    def _start(self):
+        self._spawn([self.binary, "--root", self.tree] + self.extra_args, self.env, self.tree)
+        self._wait_for_socket(self.socket, self.start_timeout)
+
+    def restart(self):
+        """SIGTERM to virtusd alone (the guests and virtus-lockd live in sessions of their
+        own), then the same daemon on the same tree again."""
+        self.proc.send_signal(signal.SIGTERM)
+        assert self.proc.wait(timeout=STOP_TIMEOUT) == 0, self.output()
+        self._start()
+
+    def lockd_pid(self):
+        """The pid of the virtus-lockd this daemon started, or None."""
+        try:
+            with open(os.path.join(self.tree, "run", "virtus-lockd.pid")) as f:
+                return int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
 
     def uri(self, kind="system"):
         return "qemu+unix:///%s?socket=%s" % (kind, self.socket)
@@ -267,7 +306,18 @@ class Virtusd(Daemon):
 
     def stop(self):
         try:
+            # virtus-lockd outlives virtusd by design: it goes with the test's daemon, once
+            # virtusd has stopped (it may start one to release a guest's locks).
+            self.stopped_status = self.terminate()
+            pid = self.lockd_pid() if self.tree else None
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            status = self.stopped_status
             super().stop()
+            self.stopped_status = status
         finally:
             shutil.rmtree(self._log_dir, ignore_errors=True)
 

@@ -92,6 +92,7 @@ int runCli(const std::vector<std::string>& args, CliHost& host) {
   addVolStreamCommands(app, ctx);
   addXmlCommands(app, ctx);
   addDomainCommands(app, ctx);
+  addLockCommands(app, ctx);
   // virsh refuses an option given twice ("option --all already seen"), flags included;
   // CLI11 lets flags repeat unless told otherwise.
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {

@@ -25,6 +25,7 @@ void addVolStreamCommands(CLI::App& app, CliContext& ctx);
 void addXmlCommands(CLI::App& app, CliContext& ctx);
 void addDomainCommands(CLI::App& app, CliContext& ctx);
 void addDomainListCommand(CLI::App& app, CliContext& ctx);
+void addLockCommands(CLI::App& app, CliContext& ctx);  // lock_commands.cpp
 
 inline void setResult(CliContext& ctx, bool ok) {
   if (!ok)
