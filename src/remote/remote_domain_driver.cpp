@@ -229,6 +229,11 @@ Result<SecurityModel> RemoteDomainDriver::nodeSecurityModel() {
   return SecurityModel{charsToString(ret.model), charsToString(ret.doi)};
 }
 
+Result<std::string> RemoteDomainDriver::lockReportJson() {
+  TRY_ASSIGN(auto ret, client_.call<Proc::VirtusLockList>({0}));
+  return std::move(ret.value);
+}
+
 Result<SecurityLabel> RemoteDomainDriver::securityLabel(const driver::DomainHandle& dom) {
   TRY_ASSIGN(auto ret, client_.call<Proc::DomainGetSecurityLabel>({toWire(dom)}));
   return SecurityLabel{charsToString(ret.label), ret.enforcing != 0};

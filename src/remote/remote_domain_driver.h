@@ -78,6 +78,9 @@ class RemoteDomainDriver final : public driver::DomainDriver {
   Result<std::string> osType(const driver::DomainHandle& dom);
   Result<bool> hasManagedSaveImage(const driver::DomainHandle& dom);
   Result<SecurityModel> nodeSecurityModel();
+  // Virtus's own VIRTUS_LOCK_LIST: the daemon's lock report as JSON
+  // (locking/lock_report_json.h). libvirt's daemons do not know the call.
+  Result<std::string> lockReportJson();
   Result<SecurityLabel> securityLabel(const driver::DomainHandle& dom);
   Result<std::vector<std::string>> messages(const driver::DomainHandle& dom);
 
