@@ -17,7 +17,6 @@
 #include "lockd/lockd_paths.h"
 #include "lockd/lockd_server.h"
 #include "lockd/lockd_state.h"
-#include "lockd/pid_file_handover.h"
 #include "lockd/unix_listen.h"
 #include "os/clock.h"
 #include "os/daemonize.h"
@@ -108,7 +107,7 @@ int runAdopted(const LockdOptions& options, const std::string& program) {
     std::cerr << "virtus-lockd: " << state.error().text() << std::endl;
     return 1;
   }
-  AdoptedPidFile pidFile(state->pidFile, state->pidFileFd);
+  os::PidFile pidFile = os::PidFile::adopt(state->pidFile, state->pidFileFd);
   os::SystemClock clock;
   LockTable table(state->host, clock);
   table.adopt(std::move(state->owners));
@@ -141,7 +140,7 @@ int runFresh(const LockdOptions& options, const std::string& program) {
     reporter->failed("virtus-lockd: " + pidFile.error().text());
     return 1;
   }
-  int pidFileFd = findOpenFd(*options.pidFile);
+  const int pidFileFd = pidFile->fd();
   auto listenFd = listenUnix(*options.socketPath);
   if (!listenFd) {
     reporter->failed("virtus-lockd: " + listenFd.error().text());

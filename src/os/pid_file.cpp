@@ -118,4 +118,10 @@ void PidFile::release() {
   fd_ = -1;
 }
 
+PidFile PidFile::adopt(std::string path, int fd) {
+  if (fd >= 0)
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return PidFile(std::move(path), fd);
+}
+
 }  // namespace virtus::os

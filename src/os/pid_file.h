@@ -29,6 +29,10 @@ class PidFile {
   ~PidFile();
 
   const std::string& path() const { return path_; }
+  // The descriptor holding the lock: a daemon that re-executes itself keeps it open
+  // across exec and the new image adopts it, so the lock is never dropped.
+  int fd() const { return fd_; }
+  static PidFile adopt(std::string path, int fd);
 
  private:
   PidFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}

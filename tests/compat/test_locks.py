@@ -35,11 +35,12 @@ def disk_xml(path, target, shareable=False, readonly=False):
             % (path, target, flags))
 
 
-def guest_xml(name, disks):
+def guest_xml(name, disks, on_lockfailure=""):
     return ("<domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory>"
             "<os><type arch='x86_64' machine='pc'>hvm</type></os><features><acpi/></features>"
-            "<devices>%s</devices>"
-            "</domain>" % (name, "".join(disks)))
+            "%s<devices>%s</devices></domain>"
+            % (name, "<on_lockfailure>%s</on_lockfailure>" % on_lockfailure
+               if on_lockfailure else "", "".join(disks)))
 
 
 def image(daemon, name, size=1 << 20):
@@ -52,10 +53,10 @@ def image(daemon, name, size=1 << 20):
     return path
 
 
-def define(daemon, name, disks):
+def define(daemon, name, disks, on_lockfailure=""):
     path = os.path.join(daemon.data, name + ".xml")
     with open(path, "w") as f:
-        f.write(guest_xml(name, disks))
+        f.write(guest_xml(name, disks, on_lockfailure))
     virsh_ok(daemon.uri(), "define", path)
 
 
@@ -249,3 +250,28 @@ def test_hotplug_takes_the_disks_lock(daemons):
         sorted([(held, "g1"), (own, "g2"), (free, "g2")])
     virsh_ok(uri, "destroy", "g2")
     assert [(l["resource"], l["domain"]) for l in lock_list(daemon)["locks"]] == [(held, "g1")]
+
+
+def test_a_lost_lock_applies_the_guests_on_lockfailure(daemons):
+    """virtus-lockd checks its indirect lock files (every 10 s by default): a removed one is a
+    lost lock, and virtusd applies the guest's <on_lockfailure>."""
+    require_virtusd()
+    lockspace = make_daemon_dir("virtus-compat-lockspace.")
+    try:
+        daemon = daemons(config={
+            "qemu.conf": LOCKD,
+            "qemu-lockd.conf": 'file_lockspace_dir = "%s"\n' % lockspace})
+        uri = daemon.uri()
+        paused, stopped = image(daemon, "a.img"), image(daemon, "b.img")
+        define(daemon, "g1", [disk_xml(paused, "vda")], on_lockfailure="pause")
+        define(daemon, "g2", [disk_xml(stopped, "vda")])  # the default: poweroff
+        for name in ("g1", "g2"):
+            virsh_ok(uri, "start", name)
+            assert domstate(uri, name) == "running (booted)"
+        for disk in (paused, stopped):
+            os.unlink(os.path.join(lockspace, hashlib.sha256(disk.encode()).hexdigest()))
+        assert reaches_state(uri, "g1", "paused (user)", 60), domstate(uri, "g1")
+        assert reaches_state(uri, "g2", "shut off (destroyed)", 60), domstate(uri, "g2")
+        assert "lock on '%s' was lost" % paused in daemon.output(), daemon.output()
+    finally:
+        subprocess.run(["rm", "-rf", lockspace], check=False)
