@@ -1,5 +1,7 @@
 #include "common/conf_parser.h"
 
+#include <set>
+
 #include <limits>
 
 namespace virtus {
@@ -226,6 +228,12 @@ std::string_view confKindName(ConfValue::Kind kind) {
       return "list";
   }
   return "value";
+}
+
+std::vector<ConfEntry> firstOfEachName(std::vector<ConfEntry> entries) {
+  std::set<std::string> seen;
+  std::erase_if(entries, [&](const ConfEntry& entry) { return !seen.insert(entry.name).second; });
+  return entries;
 }
 
 }  // namespace virtus

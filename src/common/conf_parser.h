@@ -35,6 +35,9 @@ struct ConfEntry {
 // "unterminated string", ...) on malformed text. `source` names the file in messages.
 Result<std::vector<ConfEntry>> parseConf(std::string_view text, std::string_view source);
 
+// `entries` with libvirt's rule for repeated names applied: the first of each name wins.
+std::vector<ConfEntry> firstOfEachName(std::vector<ConfEntry> entries);
+
 // "integer", "string" or "list", for messages.
 std::string_view confKindName(ConfValue::Kind kind);
 

@@ -104,5 +104,16 @@ TEST(ConfParser, ErrorTextCarriesLibvirtsPrefix) {
             "assignment");
 }
 
+TEST(ConfParser, TheFirstOfRepeatedNamesWins) {
+  auto entries = parseConf("a = 1\nb = 2\na = 3\n", "f");
+  ASSERT_TRUE(entries);
+  auto first = firstOfEachName(*entries);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].name, "a");
+  EXPECT_EQ(first[0].value.integer, 1);
+  EXPECT_EQ(first[0].line, 1);
+  EXPECT_EQ(first[1].name, "b");
+}
+
 }  // namespace
 }  // namespace virtus

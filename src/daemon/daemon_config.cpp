@@ -2,7 +2,6 @@
 
 #include <functional>
 #include <limits>
-#include <set>
 
 #include "common/conf_parser.h"
 #include "common/conf_reader.h"
@@ -84,8 +83,7 @@ const std::vector<std::pair<std::string_view, Setter>>& settings() {
 Result<DaemonConfig> parseDaemonConfig(std::string_view text, std::string_view source) {
   TRY_ASSIGN(auto entries, parseConf(text, source));
   DaemonConfig config;
-  std::set<std::string> seen;
-  for (const ConfEntry& entry : entries) {
+  for (const ConfEntry& entry : firstOfEachName(std::move(entries))) {
     ConfReader reader(entry, source);
     const Setter* setter = nullptr;
     for (const auto& [name, set] : settings()) {
@@ -94,8 +92,6 @@ Result<DaemonConfig> parseDaemonConfig(std::string_view text, std::string_view s
     }
     if (!setter)
       return reader.error("unknown setting '" + entry.name + "'");
-    if (!seen.insert(entry.name).second)
-      continue;
     TRY((*setter)(reader, config));
   }
   return config;

@@ -18,6 +18,7 @@
 #include "common/sha256.h"
 #include "lockd/lockd_client.h"
 #include "lockd/pidfd.h"
+#include "support/paused_child.h"
 #include "support/temp_dir.h"
 
 namespace virtus::lockd {
@@ -120,30 +121,8 @@ class Daemon {
   pid_t pid_ = -1;
 };
 
-// A process standing in for a guest's QEMU; killed when it goes.
-class Sleeper {
- public:
-  Sleeper() {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      for (;;)
-        ::pause();
-    }
-  }
-  ~Sleeper() { stop(); }
-  void stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
-  }
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-};
+// A process standing in for a guest's QEMU.
+using Sleeper = fixtures::PausedChild;
 
 // Whether an independent open file description can lock `path` (the kernel's view).
 bool lockableFromOutside(const std::string& path) {

@@ -1,7 +1,5 @@
 #include "hypervisor/qemu/qemu_conf.h"
 
-#include <set>
-
 #include "common/conf_parser.h"
 #include "common/conf_reader.h"
 
@@ -10,10 +8,7 @@ namespace virtus::qemu {
 Result<QemuConf> parseQemuConf(std::string_view text, std::string_view source) {
   TRY_ASSIGN(auto entries, parseConf(text, source));
   QemuConf conf;
-  std::set<std::string> seen;
-  for (const ConfEntry& entry : entries) {
-    if (!seen.insert(entry.name).second)
-      continue;  // as in libvirt, the first of repeated keys wins
+  for (const ConfEntry& entry : firstOfEachName(std::move(entries))) {
     const ConfReader reader(entry, source);
     if (entry.name == "lock_manager") {
       TRY_ASSIGN(conf.lockManager, reader.string());

@@ -1,7 +1,6 @@
 #include "locking/lockd/lockd_config.h"
 
 #include <optional>
-#include <set>
 
 #include "common/conf_parser.h"
 #include "common/conf_reader.h"
@@ -12,10 +11,7 @@ Result<LockdConfig> parseLockdConfig(std::string_view text, std::string_view sou
   TRY_ASSIGN(auto entries, parseConf(text, source));
   LockdConfig config;
   std::optional<bool> requireLease;
-  std::set<std::string> seen;
-  for (const ConfEntry& entry : entries) {
-    if (!seen.insert(entry.name).second)
-      continue;  // as in libvirt, the first of repeated keys wins
+  for (const ConfEntry& entry : firstOfEachName(std::move(entries))) {
     const ConfReader reader(entry, source);
     if (entry.name == "auto_disk_leases") {
       TRY_ASSIGN(config.autoDiskLeases, reader.boolean());

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/sha256.h"
+#include "support/paused_child.h"
 #include "support/temp_dir.h"
 
 namespace virtus::locking {
@@ -25,28 +26,7 @@ namespace {
 const std::string kBinary = VIRTUS_BINARY_DIR "/bin/virtus-lockd";
 
 // A process standing in for a guest's QEMU.
-class Guest {
- public:
-  Guest() {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      for (;;)
-        ::pause();
-    }
-  }
-  ~Guest() { stop(); }
-  void stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-  }
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-};
+using Guest = fixtures::PausedChild;
 
 // A host: its root, the virtus-lockd its driver starts (killed at the end), the driver.
 class Host {

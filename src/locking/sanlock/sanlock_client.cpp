@@ -198,19 +198,35 @@ int acquire(int sock, pid_t pid, const std::vector<Lease>& leases, const std::st
                          res.count(), res.data(), &opt);
 }
 
-int acquireState(pid_t pid, const std::string& state, const std::string& owner) {
-  std::string copy = state;
+namespace {
+
+// sanlock_state_to_args's resources, freed when it goes; `rv` < 0 when the state is bad.
+struct StateArgs {
+  explicit StateArgs(const std::string& state) : text(state) {
+    rv = sanlock_state_to_args(text.data(), &count, &args);
+  }
+  ~StateArgs() {
+    for (int i = 0; i < count && args; ++i)
+      std::free(args[i]);
+    std::free(args);
+  }
+  StateArgs(const StateArgs&) = delete;
+  StateArgs& operator=(const StateArgs&) = delete;
+
+  std::string text;  // sanlock_state_to_args writes into it
+  int rv = 0;
   int count = 0;
   sanlk_resource** args = nullptr;
-  int rv = sanlock_state_to_args(copy.data(), &count, &args);
-  if (rv < 0)
-    return rv;
+};
+
+}  // namespace
+
+int acquireState(pid_t pid, const std::string& state, const std::string& owner) {
+  StateArgs parsed(state);
+  if (parsed.rv < 0)
+    return parsed.rv;
   sanlk_options opt = makeOptions(owner);
-  rv = sanlock_acquire(-1, pid, 0, count, args, &opt);
-  for (int i = 0; i < count; ++i)
-    std::free(args[i]);
-  std::free(args);
-  return rv;
+  return sanlock_acquire(-1, pid, 0, parsed.count, parsed.args, &opt);
 }
 
 int release(int sock, pid_t pid, const std::vector<Lease>& leases) {
@@ -236,14 +252,11 @@ int parseState(const std::string& state, std::vector<Lease>& leases) {
   leases.clear();
   if (state.empty())
     return 0;
-  std::string copy = state;
-  int count = 0;
-  sanlk_resource** args = nullptr;
-  int rv = sanlock_state_to_args(copy.data(), &count, &args);
-  if (rv < 0)
-    return rv;
-  for (int i = 0; i < count; ++i) {
-    sanlk_resource* r = args[i];
+  StateArgs parsed(state);
+  if (parsed.rv < 0)
+    return parsed.rv;
+  for (int i = 0; i < parsed.count; ++i) {
+    const sanlk_resource* r = parsed.args[i];
     Lease lease;
     lease.lockspace = nameOf(r->lockspace_name);
     lease.name = nameOf(r->name);
@@ -253,9 +266,7 @@ int parseState(const std::string& state, std::vector<Lease>& leases) {
     }
     lease.shared = (r->flags & SANLK_RES_SHARED) != 0;
     leases.push_back(std::move(lease));
-    std::free(r);
   }
-  std::free(args);
   return 0;
 }
 

@@ -2,7 +2,6 @@
 
 #include <functional>
 #include <limits>
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -74,14 +73,13 @@ Result<SanlockConfig> parseSanlockConfig(std::string_view text, std::string_view
   TRY_ASSIGN(auto entries, parseConf(text, source));
   Parsed parsed;
   parsed.config.diskLeaseDir = defaultLeaseDir;
-  std::set<std::string> seen;
-  for (const ConfEntry& entry : entries) {
+  for (const ConfEntry& entry : firstOfEachName(std::move(entries))) {
     const Setter* setter = nullptr;
     for (const auto& [name, set] : settings()) {
       if (name == entry.name)
         setter = &set;
     }
-    if (!setter || !seen.insert(entry.name).second)
+    if (!setter)
       continue;  // libvirt ignores keys it does not know
     TRY((*setter)(ConfReader(entry, source), parsed));
   }
