@@ -19,8 +19,8 @@ import time
 import pytest
 
 from compat_support import daemon_identity, make_daemon_dir, require_virtusd
-from qemu_guest_support import STATE_TIMEOUT, pid_alive, qemu_pid, reaches_state, virsh_ok, \
-    wait_until
+from qemu_guest_support import STATE_TIMEOUT, domstate, pid_alive, qemu_pid, reaches_state, \
+    virsh_ok, wait_until
 from test_locks import daemons, define, disk_xml, image, lock_list, start_paused  # noqa: F401
 
 SANLOCK = shutil.which("sanlock") or "/usr/sbin/sanlock"
@@ -153,5 +153,35 @@ def test_sanlock_leases_refuse_a_second_writer_on_one_host_and_across_hosts(daem
                    "g2 to take the lease back on host A")
         pid2 = qemu_pid(host_a.tree, "g2")
         assert pid2 and pid_alive(pid2)
+    finally:
+        shutil.rmtree(lease_dir, ignore_errors=True)
+
+
+def test_revoked_leases_apply_the_guests_on_lockfailure(daemons, sanlocks):
+    """This host's delta lease in __LIBVIRT__DISKS__ is overwritten: sanlock's renewal fails
+    and it revokes the leases of every guest in the lockspace, running virtusd's kill path
+    instead of killing them; virtusd applies each guest's <on_lockfailure>."""
+    lease_dir = make_daemon_dir("virtus-compat-leases.")
+    try:
+        host = sanlock_host(daemons, sanlocks("hostA"), lease_dir, 1)
+        uri = host.uri()
+        paused, ignored, stopped = (image(host, n) for n in ("a.img", "b.img", "c.img"))
+        define(host, "g1", [disk_xml(paused, "vda")], on_lockfailure="pause")
+        define(host, "g2", [disk_xml(ignored, "vda")], on_lockfailure="ignore")
+        define(host, "g3", [disk_xml(stopped, "vda")])  # the default: poweroff
+        for name in ("g1", "g2", "g3"):
+            virsh_ok(uri, "start", name)
+        assert len(lock_list(host)["locks"]) == 3
+        # Host id 1's delta lease is the lockspace's first sector.
+        with open(os.path.join(lease_dir, "__LIBVIRT__DISKS__"), "r+b") as f:
+            f.write(b"\0" * 512)
+        assert reaches_state(uri, "g1", "paused (user)", 60), domstate(uri, "g1")
+        assert reaches_state(uri, "g3", "shut off (destroyed)", 60), domstate(uri, "g3")
+        # The paused and the ignoring guests gave their leases up: sanlock leaves them be.
+        wait_until(lambda: lock_list(host)["locks"] == [], STATE_TIMEOUT, "the leases to go")
+        time.sleep(2)  # not synchronisation: sanlock must not kill them in the meantime
+        assert domstate(uri, "g1") == "paused (user)"
+        assert domstate(uri, "g2") == "running (booted)"
+        assert "its sanlock leases were revoked" in host.output(), host.output()
     finally:
         shutil.rmtree(lease_dir, ignore_errors=True)

@@ -1,10 +1,15 @@
 // virtus-sanlock-register [--killpath PATH [--killarg ARG]...] CMD [ARGS...]
+// virtus-sanlock-register --lost DIR UUID
 //
 // QEMU's command prefix under the sanlock lock driver: registers this process with the
 // sanlock daemon (which records its pid), keeps the registration socket open across exec
 // (sanlock drops the process's leases when it closes, i.e. when the process dies), and
 // execs CMD with the same pid. With --killpath, sanlock runs PATH ARGS... instead of
 // killing the process when a lease is lost. Exits 1 with a message when it cannot.
+//
+// --lost is the kill path virtusd registers: sanlock runs it when the guest UUID's leases
+// are lost, and it only leaves the file DIR/UUID for virtusd, which then applies the
+// guest's <on_lockfailure> (sanlock waits meanwhile instead of killing QEMU).
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,7 +44,21 @@ int fail(const std::string& message) {
 
 }  // namespace
 
+// The kill path's part: tell virtusd which guest lost its leases.
+int reportLost(const std::string& dir, const std::string& uuid) {
+  if (uuid.empty() || uuid.find('/') != std::string::npos || uuid[0] == '.')
+    return fail("--lost needs a directory and a domain UUID");
+  const std::string path = dir + "/" + uuid;
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return fail("cannot create '" + path + "': " + std::strerror(errno));
+  close(fd);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--lost")
+    return reportLost(argv[2], argv[3]);
   std::string killPath;
   std::string killArgs;
   int i = 1;

@@ -45,6 +45,9 @@ inline constexpr std::uint32_t kHostStateMask = 0xf;
 inline constexpr std::size_t kMaxNameLength = 47;
 inline constexpr std::size_t kMaxPathLength = 1023;
 inline constexpr int kMaxResources = 8;
+// A kill path and its arguments (SANLK_HELPER_PATH_LEN, SANLK_HELPER_ARGS_LEN, with the NUL).
+inline constexpr std::size_t kMaxKillPathLength = 127;
+inline constexpr std::size_t kMaxKillArgsLength = 127;
 
 // What an rv means: sanlock's text for its own codes, strerror for -errno.
 std::string sanlockErrorText(int rv);

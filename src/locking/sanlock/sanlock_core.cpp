@@ -30,6 +30,15 @@ Result<void> SanlockCore::start() {
     held_ = std::move(held);
     pruneLocked();
   }
+  if (!lostDir_.empty()) {
+    // The kill path runs as sanlock's user: with a group configured, it may write here.
+    TRY(fs_.makeDirectories(lostDir_, 0700));
+    if (owner_.uid || owner_.gid) {
+      TRY(fs_.chown(lostDir_, owner_.uid, owner_.gid));
+      if (owner_.gid)
+        TRY(fs_.chmod(lostDir_, 0770));
+    }
+  }
   if (config_.autoDiskLeases && !joiner_) {
     joiner_ = std::make_unique<LockspaceJoiner>(fs_, config_.diskLeaseDir, config_.hostId,
                                                 config_.ioTimeout, owner_);

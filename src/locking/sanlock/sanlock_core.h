@@ -31,6 +31,10 @@ class SanlockCore {
 
   const SanlockConfig& config() const { return config_; }
   const std::string& registerHelper() const { return registerHelper_; }
+  // Where the kill path leaves the UUIDs of guests whose leases sanlock revoked; "": none
+  // (sanlock then kills such a guest itself). Set before the first session.
+  void setLostDir(std::string dir) { lostDir_ = std::move(dir); }
+  const std::string& lostDir() const { return lostDir_; }
 
   // With automatic disk leases: waits (bounded) for the lockspace join.
   Result<void> waitJoined();
@@ -60,6 +64,7 @@ class SanlockCore {
   os::FileSystem& fs_;
   const std::string stateFile_;
   const std::string registerHelper_;
+  std::string lostDir_;
   const std::chrono::milliseconds joinTimeout_;
   FileOwner owner_;
   std::unique_ptr<LockspaceJoiner> joiner_;

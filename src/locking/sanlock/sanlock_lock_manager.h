@@ -10,9 +10,11 @@
 // then asks sanlock to take the leases for that pid. When QEMU dies, sanlock drops them.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "locking/lock_manager.h"
 #include "locking/sanlock/sanlock_config.h"
@@ -38,13 +40,28 @@ class SanlockLockManager final : public LockManager {
   // on sanlock. Errors: a bad user/group, an unreadable state file.
   Result<void> initialize();
 
+  // Where the kill path reports guests whose leases sanlock revoked (DIR/run/sanlock-lost);
+  // "": none, sanlock then kills them itself. Before initialize().
+  void setLostDir(std::string dir);
+
+  // Watches the lost directory: each guest reported there goes to `handler` (virtusd applies
+  // its <on_lockfailure>); a guest still running afterwards (paused, ignored) gives up its
+  // leases, which sanlock would otherwise end by killing it.
+  void start(LockFailureHandler handler) override;
+  void stop() override;
+
   std::string_view name() const override { return "sanlock"; }
   LockDriverFeatures features() const override { return {true, true, true}; }
   Result<std::unique_ptr<LockSession>> openSession(const LockOwner& owner) override;
   Result<LockReport> report() override;
 
  private:
+  void watchLost(const LockFailureHandler& handler);
+
   std::shared_ptr<SanlockCore> core_;
+  os::FileSystem& fs_;
+  std::atomic<bool> stopping_{false};
+  std::thread watcher_;
 };
 
 }  // namespace virtus::locking::sanlock

@@ -94,7 +94,17 @@ Result<void> SanlockSession::prepare() {
 }
 
 std::vector<std::string> SanlockSession::commandPrefix() const {
-  return {core_->registerHelper()};
+  const std::string& helper = core_->registerHelper();
+  const std::string uuid = owner_.uuid.str();
+  const std::string& lost = core_->lostDir();
+  // sanlock runs `helper --lost DIR UUID` instead of killing QEMU when the leases are lost;
+  // arguments that do not fit sanlock's limits leave the killing to sanlock.
+  const std::string killArgs = "--lost " + lost + " " + uuid;
+  if (lost.empty() || lost.find(' ') != std::string::npos || helper.size() > kMaxKillPathLength ||
+      killArgs.size() > kMaxKillArgsLength)
+    return {helper};
+  return {helper,      "--killpath", helper,      "--killarg", "--lost",
+          "--killarg", lost,         "--killarg", uuid};
 }
 
 std::string SanlockSession::resourceName(const Lease& lease) const {
