@@ -442,6 +442,12 @@ TEST_F(SanlockRealTest, RegisterShimFailsClearlyWithoutADaemon) {
 // same lockspace file, holding a disk through the sanlock CLI for a process registered with
 // it. This host must refuse the disk, naming host id 2.
 TEST_F(SanlockRealTest, AnotherHostHoldingTheDiskIsNamed) {
+  // This host's manager writes the lockspace and joins it in the background: host 2 can only
+  // join a written lockspace.
+  ASSERT_TRUE(eventually(60s, [&] {
+    auto report = manager_->report();
+    return report && !report->lockspaces.empty() && report->lockspaces[0].state == "joined";
+  }));
   std::vector<std::string> env2 = {"SANLOCK_RUN_DIR=" + dir_->file("run2"), "SANLOCK_PRIVILEGED=0"};
   daemon2_ = std::make_unique<Child>(
       std::vector<std::string>{sanlock_, "daemon", "-D", "-w", "0", "-h", "0", "-l", "0", "-U",
