@@ -23,7 +23,7 @@ check: build
 
 # Virtus and libvirtd side by side (docs/benchmarks.md); e.g. BENCH_ARGS="--out bench.json".
 bench: configure
-	cmake --build $(BUILD) --target virtus-bench virtusd -j $(JOBS)
+	cmake --build $(BUILD) --target virtus-bench virtusd virtus-lockd -j $(JOBS)
 	./bench/run.sh --bin $(BUILD)/bin/virtus-bench $(BENCH_ARGS)
 
 clean:

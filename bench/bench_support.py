@@ -1,6 +1,7 @@
-"""What the benchmarks that drive daemons share (rpc_bench.py, domain_bench.py): deadlines on
-blocking libvirt calls, a private libvirtd (session mode) and a private virtusd (--root on a
-temp tree) run as one unprivileged user, their memory and CPU time from /proc, statistics.
+"""What the benchmarks that drive daemons share (rpc_bench.py, domain_bench.py, lock_bench.py):
+deadlines on blocking libvirt calls, a private libvirtd (session mode), a private virtusd
+(--root on a temp tree) and the lock daemons (virtlockd, virtus-lockd) run as one unprivileged
+user, their memory and CPU time from /proc, statistics.
 
 Run with /usr/bin/python3: the libvirt binding is Debian's python3-libvirt.
 """
@@ -19,6 +20,7 @@ import threading
 import time
 
 LIBVIRTD = "/usr/sbin/libvirtd"
+VIRTLOCKD = "/usr/sbin/virtlockd"
 PYTHON = "/usr/bin/python3"
 SUBREAPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "subreaper.py")
 
@@ -168,7 +170,9 @@ class Daemon:
 
     name = "daemon"
 
-    def __init__(self, user, reap=False):
+    def __init__(self, user, reap=False, label=None):
+        if label:
+            self.name = label
         self.uid, self.gid = daemon_identity(user)
         self.reap = reap
         # A short name: libvirtd puts a guest's monitor socket about 55 characters deep in
@@ -206,6 +210,25 @@ class Daemon:
         raise RuntimeError("%s did not accept connections on '%s' within %d s:\n%s"
                            % (self.name, self.socket, timeout, self.log_tail()))
 
+    def write_config(self, directory, files):
+        """Writes {file name: text} into `directory` (made if missing), all owned by the
+        daemon user, before the daemon starts."""
+        os.makedirs(directory, exist_ok=True)
+        os.chown(directory, self.uid, self.gid)
+        for name, text in files.items():
+            path = os.path.join(directory, name)
+            with open(path, "w") as f:
+                f.write(text)
+            os.chown(path, self.uid, self.gid)
+
+    def copy_binary(self, binary):
+        """A copy of `binary` in the tree: a build directory may be out of the daemon user's
+        reach (project libraries are linked statically)."""
+        copy = os.path.join(self.tree, os.path.basename(binary))
+        shutil.copy2(binary, copy)
+        os.chmod(copy, 0o755)
+        return copy
+
     def log_tail(self):
         try:
             with open(self.log_path, "rb") as f:
@@ -241,6 +264,7 @@ class Daemon:
                     pass
 
     def stop(self):
+        self.stop_detached()
         if self.alive():
             try:
                 os.kill(self.proc.pid, signal.SIGTERM)
@@ -258,6 +282,10 @@ class Daemon:
                 pass
         shutil.rmtree(self.tree, ignore_errors=True)
 
+    def stop_detached(self):
+        """Kills the helper daemons this daemon started detached (its lock daemon), which
+        leave its session; their pid files say where they are. Overridden where needed."""
+
     def memory(self):
         return read_status(self.pid)
 
@@ -270,12 +298,18 @@ class Libvirtd(Daemon):
 
     name = "libvirtd"
 
-    def __init__(self, user, start_timeout, reap=False):
-        super().__init__(user, reap)
+    def __init__(self, user, start_timeout, reap=False, config=None, label=None):
+        """`config`: {file name: text} for its config directory, XDG_CONFIG_HOME/libvirt
+        (qemu.conf, qemu-lockd.conf)."""
+        super().__init__(user, reap, label)
         runtime = os.path.join(self.tree, "run")
         os.makedirs(runtime, mode=0o700)
         os.chown(runtime, self.uid, self.gid)
+        self.runtime = runtime
         self.socket = os.path.join(runtime, "libvirt", "libvirt-sock")
+        if config:
+            self.write_config(os.path.join(self.tree, "config"), {})
+            self.write_config(os.path.join(self.tree, "config", "libvirt"), config)
         env = {
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
             "HOME": self.tree,
@@ -289,6 +323,10 @@ class Libvirtd(Daemon):
         self._spawn([LIBVIRTD, "--timeout", "0"], env, start_timeout)
         self.version = None
 
+    def stop_detached(self):
+        # The virtlockd a session libvirtd with lock_manager = "lockd" autostarts.
+        kill_by_pid_file(os.path.join(self.runtime, "libvirt", "virtlockd.pid"), "virtlockd")
+
     def uri(self):
         return "qemu+unix:///session?socket=" + self.socket
 
@@ -298,22 +336,91 @@ class Virtusd(Daemon):
 
     name = "virtus"
 
-    def __init__(self, binary, user, start_timeout, reap=False):
-        super().__init__(user, reap)
+    def __init__(self, binary, user, start_timeout, reap=False, config=None, label=None,
+                 helpers=()):
+        """`config`: {file name: text} for DIR/etc (qemu.conf, qemu-lockd.conf); `helpers`:
+        binaries virtusd runs from its own directory (virtus-lockd), copied beside it."""
+        super().__init__(user, reap, label)
         root = os.path.join(self.tree, "root")
         os.makedirs(root)
         os.chown(root, self.uid, self.gid)
+        self.root = root
         self.socket = os.path.join(root, "run", "virtus-sock")
+        if config:
+            self.write_config(os.path.join(root, "etc"), config)
         # A copy of the binary beside the tree: a build directory may be out of the daemon
         # user's reach (project libraries are linked statically).
         copy = os.path.join(self.tree, "virtusd")
         shutil.copy2(binary, copy)
         os.chmod(copy, 0o755)
+        for helper in helpers:
+            self.copy_binary(helper)
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.tree, "LANG": "C"}
         self._spawn([copy, "--root", root], env, start_timeout)
 
+    def stop_detached(self):
+        # virtus-lockd, which virtusd starts on first need and which outlives it by design.
+        kill_by_pid_file(os.path.join(self.root, "run", "virtus-lockd.pid"), "virtus-lockd")
+
     def uri(self):
         return "qemu+unix:///system?socket=" + self.socket
+
+
+class VirtusLockd(Daemon):
+    """`virtus-lockd --root TREE/root` in the foreground; socket TREE/root/run/virtus-lockd.sock."""
+
+    name = "virtus-lockd"
+
+    def __init__(self, binary, user, start_timeout, label=None):
+        super().__init__(user, False, label)
+        root = os.path.join(self.tree, "root")
+        os.makedirs(root)
+        os.chown(root, self.uid, self.gid)
+        self.socket = os.path.join(root, "run", "virtus-lockd.sock")
+        copy = self.copy_binary(binary)
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": self.tree, "LANG": "C"}
+        self._spawn([copy, "--root", root], env, start_timeout)
+
+
+class Virtlockd(Daemon):
+    """libvirt's virtlockd in the foreground, unprivileged, with XDG_RUNTIME_DIR and
+    XDG_CONFIG_HOME in its tree; socket XDG_RUNTIME_DIR/libvirt/virtlockd-sock. Unprivileged,
+    it accepts only clients of its own uid."""
+
+    name = "virtlockd"
+
+    def __init__(self, user, start_timeout, label=None):
+        super().__init__(user, False, label)
+        runtime = os.path.join(self.tree, "run")
+        os.makedirs(runtime, mode=0o700)
+        os.chown(runtime, self.uid, self.gid)
+        self.socket = os.path.join(runtime, "libvirt", "virtlockd-sock")
+        env = {
+            "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOME": self.tree,
+            "XDG_CONFIG_HOME": os.path.join(self.tree, "config"),
+            "XDG_CACHE_HOME": os.path.join(self.tree, "cache"),
+            "XDG_RUNTIME_DIR": runtime,
+            "LANG": "C",
+        }
+        self._spawn([VIRTLOCKD], env, start_timeout)
+
+
+def kill_by_pid_file(path, command):
+    """SIGKILLs the process a pid file names, if it is still `command` (its /proc comm)."""
+    try:
+        with open(path) as f:
+            pid = int(f.read().split()[0])
+        with open("/proc/%d/comm" % pid) as f:
+            comm = f.read().strip()
+    except (OSError, ValueError, IndexError):
+        return
+    # comm is cut at 15 characters.
+    if comm == command[:15]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 # ---------------------------------------------------------------------------------------------

@@ -231,8 +231,9 @@ def floor_run(argv, daemon, timeout):
 # ---------------------------------------------------------------------------------------------
 # The daemons' side.
 
-def cycle(libvirt, daemon, dom, watchdog, args):
-    """One dom.create() and dom.destroy(), each timed, each checked after the clock stopped."""
+def cycle(libvirt, daemon, dom, watchdog, args, while_running=None):
+    """One dom.create() and dom.destroy(), each timed, each checked after the clock stopped;
+    `while_running(qemu_pid)`, if given, checks more between the two (not timed)."""
     with Bounded(watchdog, "dom.create()", args.call_timeout, daemon):
         t0 = time.perf_counter()
         dom.create()
@@ -247,6 +248,8 @@ def cycle(libvirt, daemon, dom, watchdog, args):
         raise RuntimeError("%s: %d QEMU processes after dom.create(), expected 1"
                            % (daemon.name, len(qemus)))
     argv = cmdline(qemus[0])
+    if while_running is not None:
+        while_running(qemus[0])
     with Bounded(watchdog, "dom.destroy()", args.call_timeout, daemon):
         t2 = time.perf_counter()
         dom.destroy()

@@ -6,8 +6,9 @@ Storage benchmark: the --json outputs of storage_bench.cpp (virtus-bench) and
 libvirtd_bench.py, one per round (run.sh --rounds R alternates the sides R times). RPC
 benchmark: the --json outputs of rpc_bench.py (both daemons in each), one per round. Domain
 benchmark: the --json outputs of domain_bench.py (both daemons and the raw QEMU floor in
-each), one per round. With several rounds each figure is the median over the rounds. A side
-with no results shows as n/a.
+each), one per round. Lock benchmark: the --json outputs of lock_bench.py (virtlockd and
+virtus-lockd, libvirtd and virtusd with locking off and on), one per round. With several
+rounds each figure is the median over the rounds. A side with no results shows as n/a.
 """
 
 import argparse
@@ -354,6 +355,109 @@ def print_domain_table(rows, domain, out):
                 out.write("warning: %d %s destroys returned before QEMU was gone\n" % (left, side))
 
 
+# ---------------------------------------------------------------------------------------------
+# The lock benchmark (lock_bench.py): one JSON per round holds both sides.
+
+def dig(value, path):
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def lock_rows_spec():
+    """(label, path on libvirt's side, path on Virtus's side, unit scale, note)."""
+    rows = []
+    for mode in ("direct", "indirect"):
+        where = ("the disk files" if mode == "direct" else
+                 "lock files named by SHA-256 in a lockspace dir")
+        for label, key, stat, note in (
+                ("lock cycle, %s, median" % mode, "cycle_s", "median",
+                 "connect, lock 4 disks, release, disconnect; " + where),
+                ("lock cycle, %s, p90" % mode, "cycle_s", "p90", ""),
+                ("  acquire part, %s, median" % mode, "acquire_s", "median",
+                 "connect + register + lock the 4"),
+                ("  release part, %s, median" % mode, "release_s", "median",
+                 "release the 4 + disconnect")):
+            rows.append((label, ("latency", "virtlockd", mode, key, stat),
+                         ("latency", "virtus-lockd", mode, key, stat), 1e3, note))
+        rows.append(("lock daemon CPU per cycle, %s" % mode,
+                     ("latency", "virtlockd", mode, "cpu_per_cycle_s"),
+                     ("latency", "virtus-lockd", mode, "cpu_per_cycle_s"), 1e3,
+                     "user + system of the lock daemon, timed parts only"))
+    for label, lock, key, stat, note in (
+            ("guest start, locking off, median", "off", "start_s", "median",
+             "dom.create(), 4 raw disks, nop lock manager"),
+            ("guest start, locking on, median", "on", "start_s", "median",
+             'lock_manager = "lockd", direct'),
+            ("guest destroy, locking off, median", "off", "destroy_s", "median", ""),
+            ("guest destroy, locking on, median", "on", "destroy_s", "median", "")):
+        rows.append((label, ("start", "libvirtd", lock, key, stat),
+                     ("start", "virtus", lock, key, stat), 1e3, note))
+    for label, key, note in (
+            ("added start time, median", "added_start_median", "on minus off, medians"),
+            ("added start time, p90", "added_start_p90", "on minus off, p90s"),
+            ("added destroy time, median", "added_destroy_median", "on minus off, medians")):
+        rows.append((label, ("start", "libvirtd", key), ("start", "virtus", key), 1e3, note))
+    return rows
+
+
+def build_lock(lock):
+    rows = []
+    for label, lv_path, vt_path, scale, note in lock_rows_spec():
+        lv = round_median(dig(r, lv_path) for r in lock)
+        vt = round_median(dig(r, vt_path) for r in lock)
+        lv = None if lv is None else lv * scale
+        vt = None if vt is None else vt * scale
+        # A ratio of differences near zero says nothing: only for positive figures.
+        ratio_ok = lv is not None and vt is not None and lv > 0 and vt >= 0 \
+            and not label.startswith("added")
+        rows.append({"operation": label, "unit": "ms", "libvirt": lv, "virtus": vt,
+                     "ratio": vt / lv if ratio_ok else None, "note": note})
+    return rows
+
+
+def fmt_ms_signed(value, signed):
+    if value is None:
+        return "n/a"
+    return ("%+.2f ms" if signed else "%.2f ms") % value
+
+
+def print_lock_table(rows, lock, out):
+    first = lock[0]
+    lat, st = first.get("latency") or {}, first.get("start") or {}
+    header = ("figure", "libvirt", "virtus", "virtus/libvirt", "")
+    lines = [header]
+    for r in rows:
+        signed = r["operation"].startswith("added")
+        lines.append((r["operation"], fmt_ms_signed(r["libvirt"], signed),
+                      fmt_ms_signed(r["virtus"], signed), fmt_ratio(r["ratio"]), r["note"]))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    loads = ", ".join("%.1f to %.1f" % (r["loadavg_start"][0], r["loadavg"][0])
+                      for r in lock if r.get("loadavg") and r.get("loadavg_start"))
+    out.write("Lock benchmark: guest of 4 disks; latency %s cycles per layout (virtlockd vs "
+              "virtus-lockd), guest starts %s per setting (libvirtd vs virtusd); %d CPUs, load "
+              "average %s%s\n"
+              % (lat.get("cycles", "no"), st.get("runs", "no"), first.get("cpus") or 0, loads,
+                 "" if len(lock) == 1 else "; medians over %d rounds" % len(lock)))
+    for n, line in enumerate(lines):
+        out.write("  ".join(cell.ljust(widths[i]) if i in (0, 4) else cell.rjust(widths[i])
+                            for i, cell in enumerate(line)).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    out.write("Lower is better everywhere; p90 = nearest rank. Checked while held: each file "
+              "locked, a second owner refused.\n")
+    for r in lock:
+        c = (r.get("latency") or {}).get("checks")
+        if c:
+            out.write("checks: %d cycles checked, %d held files locked, %d refusals by the same "
+                      "daemon, %d by the other daemon, %d files free after release\n"
+                      % (c["cycles_checked"], c["held_byte0_locked"],
+                         c["rival_refused_same_daemon"], c["rival_refused_other_daemon"],
+                         c["released_byte0_free"]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--libvirtd", action="append",
@@ -366,14 +470,17 @@ def main():
     parser.add_argument("--rpc", action="append", help="rpc_bench.py --json output (per round)")
     parser.add_argument("--domain", action="append",
                         help="domain_bench.py --json output (per round)")
+    parser.add_argument("--lock", action="append",
+                        help="lock_bench.py --json output (per round)")
     parser.add_argument("--out", help="write the combined results as JSON here")
     args = parser.parse_args()
 
     storage = bool(args.libvirtd or args.virtus)
     if storage and None in (args.volumes, args.creates, args.repeat):
         parser.error("the storage results need --volumes, --creates and --repeat")
-    if not storage and not args.rpc and not args.domain:
-        parser.error("nothing to report: give --libvirtd/--virtus, --rpc and/or --domain")
+    if not storage and not args.rpc and not args.domain and not args.lock:
+        parser.error("nothing to report: give --libvirtd/--virtus, --rpc, --domain and/or "
+                     "--lock")
 
     ok = True
     combined = {
@@ -411,6 +518,17 @@ def main():
         else:
             sys.stdout.write("Domain benchmark: no results\n")
         ok = ok and bool(domain)
+    if args.lock:
+        lock = load_all(args.lock)
+        if storage or args.rpc or args.domain:
+            sys.stdout.write("\n")
+        if lock:
+            lock_rows = build_lock(lock)
+            print_lock_table(lock_rows, lock, sys.stdout)
+            combined["locks"] = {"rows": lock_rows, "rounds": lock}
+        else:
+            sys.stdout.write("Lock benchmark: no results\n")
+        ok = ok and bool(lock)
     if args.out:
         with open(args.out, "w") as f:
             json.dump(combined, f, indent=2)

@@ -7,6 +7,8 @@
 # throughput, connect time and memory against both.
 # Domain: domain_bench.py starts a private libvirtd and a private virtusd, times the start and
 # the destroy of the same small QEMU guest on each, and the raw QEMU start as the floor.
+# Locks: lock_bench.py times lock acquire+release for a guest of 4 disks on virtlockd and on
+# virtus-lockd, and the time locking adds to a guest's start on libvirtd and on virtusd.
 # Then prints a table of each with the ratios. Every step has a time limit; processes and temp
 # directories are removed on exit, also on Ctrl-C.
 set -euo pipefail
@@ -16,7 +18,8 @@ usage() {
 usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--bin PATH]
           [--build DIR] [--user NAME] [--timeout S] [--virtusd PATH] [--rpc-seconds S]
           [--rpc-runs N] [--rpc-pools N] [--rpc-connects N] [--domain-runs N]
-          [--domain-warmups N] [--skip-storage] [--skip-rpc] [--skip-domain]
+          [--domain-warmups N] [--lock-runs N] [--lock-starts N] [--skip-storage]
+          [--skip-rpc] [--skip-domain] [--skip-locks]
   --volumes N   volumes in the pool, half raw, half qcow2 (default 10000)
   --creates M   qcow2 volumes created then deleted (default 500)
   --repeat K    warm refreshes; the median and min are reported (default 10)
@@ -26,7 +29,8 @@ usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--
   --build DIR   the build directory used to build virtus-bench (default: build)
   --user NAME   the unprivileged user libvirtd runs as when this runs as root (default nobody)
   --timeout S   time limit of each side (default 1800)
-  --virtusd PATH    the virtusd binary of the RPC and domain benchmarks (default: virtusd
+  --virtusd PATH    the virtusd binary of the RPC, domain and lock benchmarks (virtus-lockd
+                    beside it; default: virtusd
                     beside the virtus-bench binary, built in BUILD if missing)
   --rpc-seconds S   each cheap-call throughput run (default 5)
   --rpc-runs N      throughput runs per side and client count; the median is reported (default 3)
@@ -34,9 +38,12 @@ usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--
   --rpc-connects N  runs of \`virsh list\` per side for the connect time (default 20)
   --domain-runs N   measured domain start/destroy cycles per side (default 20)
   --domain-warmups N  unmeasured cycles per side before them (default 2)
+  --lock-runs N     measured lock acquire+release cycles per lock daemon and layout (default 200)
+  --lock-starts N   measured guest starts per daemon with locking off and on (default 10)
   --skip-storage    do not run the storage benchmark
   --skip-rpc        do not run the RPC benchmark
   --skip-domain     do not run the domain start/destroy benchmark
+  --skip-locks      do not run the lock benchmark
 EOF
 }
 
@@ -58,9 +65,12 @@ RPC_POOLS=1000
 RPC_CONNECTS=20
 DOMAIN_RUNS=20
 DOMAIN_WARMUPS=2
+LOCK_RUNS=200
+LOCK_STARTS=10
 STORAGE=1
 RPC=1
 DOMAIN=1
+LOCKS=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -80,9 +90,12 @@ while [ $# -gt 0 ]; do
     --rpc-connects) RPC_CONNECTS=$2; shift 2 ;;
     --domain-runs) DOMAIN_RUNS=$2; shift 2 ;;
     --domain-warmups) DOMAIN_WARMUPS=$2; shift 2 ;;
+    --lock-runs) LOCK_RUNS=$2; shift 2 ;;
+    --lock-starts) LOCK_STARTS=$2; shift 2 ;;
     --skip-storage) STORAGE=0; shift ;;
     --skip-rpc) RPC=0; shift ;;
     --skip-domain) DOMAIN=0; shift ;;
+    --skip-locks) LOCKS=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "$0: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -91,6 +104,8 @@ done
 case "$BUILD" in /*) ;; *) BUILD="$SRC/$BUILD" ;; esac
 [ -n "$BIN" ] || BIN="$BUILD/bin/virtus-bench"
 [ -n "$VIRTUSD" ] || VIRTUSD="$(dirname "$BIN")/virtusd"
+LOCKD="$(dirname "$VIRTUSD")/virtus-lockd"
+DAEMONS=$(( RPC + DOMAIN + LOCKS ))
 
 WORK=
 CHILD=
@@ -120,15 +135,16 @@ bounded() {
 
 TARGETS=()
 [ "$STORAGE" = 0 ] || [ -x "$BIN" ] || TARGETS+=(virtus-bench)
-{ [ "$RPC" = 0 ] && [ "$DOMAIN" = 0 ]; } || [ -x "$VIRTUSD" ] || TARGETS+=(virtusd)
+[ "$DAEMONS" = 0 ] || [ -x "$VIRTUSD" ] || TARGETS+=(virtusd)
+[ "$LOCKS" = 0 ] || [ -x "$LOCKD" ] || TARGETS+=(virtus-lockd)
 if [ ${#TARGETS[@]} -gt 0 ]; then
   echo "== building ${TARGETS[*]} in $BUILD (Release)"
   bounded 3600 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
   bounded 3600 cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$(nproc)"
 fi
 [ "$STORAGE" = 0 ] || [ -x "$BIN" ] || { echo "$0: '$BIN' is missing" >&2; exit 1; }
-{ [ "$RPC" = 0 ] && [ "$DOMAIN" = 0 ]; } || [ -x "$VIRTUSD" ] ||
-  { echo "$0: '$VIRTUSD' is missing" >&2; exit 1; }
+[ "$DAEMONS" = 0 ] || [ -x "$VIRTUSD" ] || { echo "$0: '$VIRTUSD' is missing" >&2; exit 1; }
+[ "$LOCKS" = 0 ] || [ -x "$LOCKD" ] || { echo "$0: '$LOCKD' is missing" >&2; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/virtus-bench.XXXXXX")
 # libvirtd runs as an unprivileged user: it must reach the data directory.
@@ -155,6 +171,8 @@ RPC_ARGS=(--virtusd "$VIRTUSD" --user "$USER_NAME" --seconds "$RPC_SECONDS" --ru
   --pools "$RPC_POOLS" --connects "$RPC_CONNECTS" --json)
 DOMAIN_ARGS=(--virtusd "$VIRTUSD" --user "$USER_NAME" --runs "$DOMAIN_RUNS"
   --warmups "$DOMAIN_WARMUPS" --json)
+LOCK_ARGS=(--virtusd "$VIRTUSD" --lockd "$LOCKD" --user "$USER_NAME" --cycles "$LOCK_RUNS"
+  --start-runs "$LOCK_STARTS" --json)
 # Alternating the sides round by round spreads changes in the machine's load over both.
 for round in $(seq 1 "$ROUNDS"); do
   if [ "$STORAGE" = 1 ]; then
@@ -180,6 +198,13 @@ for round in $(seq 1 "$ROUNDS"); do
     bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/domain_bench.py" "${DOMAIN_ARGS[@]}" \
       >"$WORK/domain.$round.json" || { echo "$0: the domain benchmark failed" >&2; exit 1; }
     REPORT+=(--domain "$WORK/domain.$round.json")
+  fi
+  if [ "$LOCKS" = 1 ]; then
+    echo "== round $round/$ROUNDS: locks, virtlockd and virtus-lockd; libvirtd and virtusd" \
+      "with locking off and on (as '$LIBVIRTD_USER')"
+    bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/lock_bench.py" "${LOCK_ARGS[@]}" \
+      >"$WORK/locks.$round.json" || { echo "$0: the lock benchmark failed" >&2; exit 1; }
+    REPORT+=(--lock "$WORK/locks.$round.json")
   fi
 done
 
