@@ -6,6 +6,7 @@ user, their memory and CPU time from /proc, statistics.
 Run with /usr/bin/python3: the libvirt binding is Debian's python3-libvirt.
 """
 
+import json
 import math
 import os
 import pwd
@@ -445,3 +446,34 @@ def nearest_rank(ordered, fraction):
     if not ordered:
         return None
     return ordered[max(0, math.ceil(len(ordered) * fraction) - 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# A benchmark's main
+
+
+def run_and_print(run, args, print_text):
+    """Runs `run(args, Watchdog())` with SIGTERM (run.sh's trap, timeout(1)) unwinding
+    through the cleanup like Ctrl-C, then prints the result: as text, or with --json as
+    JSON on stdout and the text on stderr."""
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    result = run(args, Watchdog())
+    if args.json:
+        print(json.dumps(result, indent=2))
+        print_text(result, sys.stderr)
+    else:
+        print_text(result, sys.stdout)
+    return 0
+
+
+def exit_with(name, main):
+    """sys.exit(main()), with one line instead of a traceback when it fails: 130 when
+    interrupted, 1 on an error."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.stderr.write("%s: interrupted\n" % name)
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for a benchmark run
+        sys.stderr.write("%s: %s\n" % (name, e))
+        sys.exit(1)

@@ -34,11 +34,10 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import time
 
-from bench_support import (Bounded, Libvirtd, Virtusd, Watchdog, cpu_seconds, descendants,
-                           nearest_rank, read_status)
+from bench_support import (Bounded, Libvirtd, Virtusd, cpu_seconds, descendants, exit_with,
+                           nearest_rank, read_status, run_and_print)
 
 DOMAIN = "vbench"  # short: libvirtd's monitor socket path holds it
 
@@ -409,23 +408,8 @@ def main():
     if not 64 <= args.memory <= 4096:
         parser.error("--memory must be between 64 and 4096 MiB")
 
-    # SIGTERM (run.sh's trap, timeout(1)) unwinds through the cleanup like Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    result = run(args, Watchdog())
-    if args.json:
-        print(json.dumps(result, indent=2))
-        print_text(result, sys.stderr)
-    else:
-        print_text(result, sys.stdout)
-    return 0
+    return run_and_print(run, args, print_text)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.stderr.write("domain_bench: interrupted\n")
-        sys.exit(130)
-    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for a benchmark run
-        sys.stderr.write("domain_bench: %s\n" % e)
-        sys.exit(1)
+    exit_with("domain_bench", main)

@@ -48,7 +48,7 @@ import time
 import uuid
 
 from bench_support import (PYTHON, VIRTLOCKD, Bounded, Libvirtd, Virtlockd, VirtusLockd, Virtusd,
-                           Watchdog, cpu_seconds, daemon_identity, nearest_rank)
+                           cpu_seconds, daemon_identity, exit_with, nearest_rank, run_and_print)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DISKS = 4
@@ -737,23 +737,8 @@ def main():
         parser.error("--cycles/--start-runs must be >= 0 (not both 0), the warm-ups and "
                      "--check-every >= 1")
 
-    # SIGTERM (run.sh's trap, timeout(1)) unwinds through the cleanup like Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    result = run(args, Watchdog())
-    if args.json:
-        print(json.dumps(result, indent=2))
-        print_text(result, sys.stderr)
-    else:
-        print_text(result, sys.stdout)
-    return 0
+    return run_and_print(run, args, print_text)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.stderr.write("lock_bench: interrupted\n")
-        sys.exit(130)
-    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for a benchmark run
-        sys.stderr.write("lock_bench: %s\n" % e)
-        sys.exit(1)
+    exit_with("lock_bench", main)

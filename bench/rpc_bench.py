@@ -21,18 +21,17 @@ Run it with /usr/bin/python3: the libvirt binding is Debian's python3-libvirt.
 """
 
 import argparse
-import json
 import multiprocessing
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from bench_support import Bounded, Libvirtd, Virtusd, Watchdog, percentile, summary
+from bench_support import (Bounded, Libvirtd, Virtusd, exit_with, percentile, run_and_print,
+                           summary)
 
 VIRSH = shutil.which("virsh") or "/usr/bin/virsh"
 POOL_PREFIX = "rpcbench-"
@@ -334,23 +333,8 @@ def main():
     if args.pools < 1 or args.runs < 1 or args.connects < 1:
         parser.error("--pools, --runs and --connects must be at least 1")
 
-    # SIGTERM (run.sh's trap, timeout(1)) unwinds through the cleanup like Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    result = run(args, Watchdog())
-    if args.json:
-        print(json.dumps(result, indent=2))
-        print_text(result, sys.stderr)
-    else:
-        print_text(result, sys.stdout)
-    return 0
+    return run_and_print(run, args, print_text)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.stderr.write("rpc_bench: interrupted\n")
-        sys.exit(130)
-    except Exception as e:  # noqa: BLE001 - one line, not a traceback, for a benchmark run
-        sys.stderr.write("rpc_bench: %s\n" % e)
-        sys.exit(1)
+    exit_with("rpc_bench", main)
