@@ -496,39 +496,25 @@ def main():
         combined.update({"parameters": params, "rows": rows, "libvirtd_rounds": libvirtd,
                          "virtus_rounds": virtus})
         ok = ok and bool(libvirtd and virtus)
-    if args.rpc:
-        rpc = load_all(args.rpc)
-        if storage:
+    # The other benchmarks' tables, each after a blank line when something came before.
+    printed = bool(storage)
+    for files, key, title, build, show in (
+            (args.rpc, "rpc", "RPC", build_rpc, print_rpc_table),
+            (args.domain, "domain", "Domain", build_domain, print_domain_table),
+            (args.lock, "locks", "Lock", build_lock, print_lock_table)):
+        if not files:
+            continue
+        results = load_all(files)
+        if printed:
             sys.stdout.write("\n")
-        if rpc:
-            rpc_rows = build_rpc(rpc)
-            print_rpc_table(rpc_rows, rpc, sys.stdout)
-            combined["rpc"] = {"rows": rpc_rows, "rounds": rpc}
+        printed = True
+        if results:
+            rows = build(results)
+            show(rows, results, sys.stdout)
+            combined[key] = {"rows": rows, "rounds": results}
         else:
-            sys.stdout.write("RPC benchmark: no results\n")
-        ok = ok and bool(rpc)
-    if args.domain:
-        domain = load_all(args.domain)
-        if storage or args.rpc:
-            sys.stdout.write("\n")
-        if domain:
-            domain_rows = build_domain(domain)
-            print_domain_table(domain_rows, domain, sys.stdout)
-            combined["domain"] = {"rows": domain_rows, "rounds": domain}
-        else:
-            sys.stdout.write("Domain benchmark: no results\n")
-        ok = ok and bool(domain)
-    if args.lock:
-        lock = load_all(args.lock)
-        if storage or args.rpc or args.domain:
-            sys.stdout.write("\n")
-        if lock:
-            lock_rows = build_lock(lock)
-            print_lock_table(lock_rows, lock, sys.stdout)
-            combined["locks"] = {"rows": lock_rows, "rounds": lock}
-        else:
-            sys.stdout.write("Lock benchmark: no results\n")
-        ok = ok and bool(lock)
+            sys.stdout.write("%s benchmark: no results\n" % title)
+        ok = ok and bool(results)
     if args.out:
         with open(args.out, "w") as f:
             json.dump(combined, f, indent=2)

@@ -3,6 +3,7 @@
 // drops one disk's lock; a QEMU that ended drops all. A lost lock applies the guest's
 // <on_lockfailure>.
 #include <iostream>
+#include <optional>
 
 #include "hypervisor/qemu/qemu_domain_lock.h"
 #include "hypervisor/qemu/qemu_driver.h"
@@ -40,30 +41,35 @@ Result<void> QemuDomainDriver::lockDisk(const model::DomainDef& def, pid_t pid,
   return session->acquire(pid, "");
 }
 
+namespace {
+
+// Releases `resource` of the guest, or everything it holds when there is none (best
+// effort: a failure is logged, naming `what`).
+void releaseBestEffort(locking::LockManager& locks, const model::DomainDef& def, pid_t pid,
+                       const std::optional<locking::LockResource>& resource,
+                       const std::string& what) {
+  auto session = locks.openSession(domainLockOwner(def, 0, pid));
+  if (!session || (resource && !(*session)->addResource(*resource)))
+    return;
+  if (auto released = (*session)->release(); !released)
+    std::cerr << "virtusd: cannot release " << what << " of domain '" << def.name
+              << "': " << released.error().message << "\n";
+}
+
+}  // namespace
+
 void QemuDomainDriver::unlockDisk(const model::DomainDef& def, pid_t pid,
                                   const model::DiskDef& disk) {
   if (!config_.lockManager)
     return;
-  auto resource = diskLockResource(disk);
-  if (!resource)
-    return;
-  auto session = config_.lockManager->openSession(domainLockOwner(def, 0, pid));
-  if (!session || !(*session)->addResource(*resource))
-    return;
-  if (auto released = (*session)->release(); !released)
-    std::cerr << "virtusd: cannot release the lock of disk '" << disk.src.path << "' of domain '"
-              << def.name << "': " << released.error().message << "\n";
+  if (auto resource = diskLockResource(disk))
+    releaseBestEffort(*config_.lockManager, def, pid, resource,
+                      "the lock of disk '" + disk.src.path + "'");
 }
 
 void QemuDomainDriver::releaseLocks(const model::DomainDef& def, pid_t pid) {
-  if (!config_.lockManager)
-    return;
-  auto session = config_.lockManager->openSession(domainLockOwner(def, 0, pid));
-  if (!session)
-    return;
-  if (auto released = (*session)->release(); !released)
-    std::cerr << "virtusd: cannot release the locks of domain '" << def.name
-              << "': " << released.error().message << "\n";
+  if (config_.lockManager)
+    releaseBestEffort(*config_.lockManager, def, pid, std::nullopt, "the locks");
 }
 
 void QemuDomainDriver::handleLockFailure(const Uuid& uuid, const std::string& reason) {
