@@ -118,7 +118,7 @@ ok   vol-download --pool p1 raw1.img {client}/down.bin
 ok   file {client}/down.bin
 ok   vol-download --pool p1 raw1.img {client}/down-part.bin --offset 4096 --length 8192
 ok   file {client}/down-part.bin
-fail vol-upload --pool p1 raw1.img {client}/upload.bin --offset 65536 --length 4096
+fail vol-upload --pool p1 raw1.img {client}/too-long.bin --offset 65536 --length 4096
 ok   vol-upload --pool p1 raw1.img {client}/patch.bin --offset 65536 --length 4096
 ok   vol-download --pool p1 raw1.img {client}/down-after.bin
 ok   file {client}/down-after.bin
@@ -307,6 +307,11 @@ def write_binary_inputs(client):
         f.write(b"\xa5" * 65536)
     with open(os.path.join(client, "patch.bin"), "wb") as f:
         f.write(b"\xc3" * 4096)
+    # More than --length allows, and far more than the sockets buffer: the daemon's error
+    # reaches virsh while it is still sending, whatever the timing ("cannot send data"),
+    # never only at the end ("cannot close").
+    with open(os.path.join(client, "too-long.bin"), "wb") as f:
+        f.write(b"\x3c" * (16 * MIB))
 
 
 def describe_file(path):
