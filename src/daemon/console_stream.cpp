@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -66,6 +67,9 @@ void ConsoleStream::release() {
   if (released_ || fd_ < 0)
     return;
   released_ = true;
+  // A socket is shut down at once even while the pump's poll still holds a reference to it
+  // (the dup3 alone frees it only when that poll returns); on a pty this does nothing.
+  (void)::shutdown(fd_, SHUT_RDWR);
   const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0) {
     (void)::dup3(null, fd_, O_CLOEXEC);
