@@ -19,7 +19,7 @@ demo: build
 	./scripts/demo.sh $(BUILD)/bin/virtus
 
 check: build
-	cd $(BUILD) && VIRTUS_REQUIRE_QEMU=1 ctest --output-on-failure -j $(JOBS) --timeout 900
+	cd $(BUILD) && VIRTUS_REQUIRE_QEMU=1 VIRTUS_REQUIRE_SERVICES=1 ctest --output-on-failure -j $(JOBS) --timeout 900
 
 # Virtus and libvirtd side by side (docs/benchmarks.md); e.g. BENCH_ARGS="--out bench.json".
 bench: configure

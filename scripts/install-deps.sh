@@ -14,12 +14,24 @@ packages=(
   # tests: image tools, libvirt's schemas and clients as the reference, pytest
   qemu-utils libxml2-utils python3-pytest
   libvirt-clients libvirt-daemon python3-libvirt
+  # the reference for the network pools and the rbd benchmark: libvirtd's own backends
+  libvirt-daemon-driver-storage-rbd libvirt-daemon-driver-storage-gluster
+  libvirt-daemon-driver-storage-iscsi-direct
   # tests: the RPC decoder's fuzz target (clang with libFuzzer and the sanitizers)
   clang-14 libclang-rt-14-dev
   # the QEMU driver and its real-guest tests (a busybox initramfs, packed with cpio)
   qemu-system-x86 busybox-static cpio xz-utils
   # disk locks: the sanlock lock driver and its daemon (tests run it without a watchdog)
   sanlock libsanlock-dev libssl-dev
+  # network storage backends: rbd (librbd/librados), gluster (libgfapi), iscsi-direct
+  # (libiscsi); QEMU's rbd/gluster/iscsi block drivers
+  librbd-dev librados-dev libglusterfs-dev libiscsi-dev qemu-block-extra
+  # tests: the real services they run against (a one-node Ceph, a one-brick Gluster volume,
+  # an iSCSI target), with their command-line tools
+  ceph-mon ceph-osd ceph-mgr ceph-common uuid-runtime glusterfs-server glusterfs-client tgt
+  libiscsi-bin
+  # bench: images made through librbd from python (rbd_bench.py)
+  python3-rados python3-rbd
 )
 
 missing=()

@@ -38,6 +38,8 @@ std::string_view errorFormat(ErrorCode code) {
       return "failed to write configuration file: %s";
     case ErrorCode::NoDomain:
       return "Domain not found: %s";
+    case ErrorCode::AuthFailed:
+      return "authentication failed: %s";
     case ErrorCode::InvalidStoragePool:
       return "invalid storage pool pointer in %s";
     case ErrorCode::InvalidStorageVol:
@@ -180,6 +182,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "VIR_ERR_RPC";
     case ErrorCode::NoDomain:
       return "VIR_ERR_NO_DOMAIN";
+    case ErrorCode::AuthFailed:
+      return "VIR_ERR_AUTH_FAILED";
     case ErrorCode::InvalidStoragePool:
       return "VIR_ERR_INVALID_STORAGE_POOL";
     case ErrorCode::InvalidStorageVol:

@@ -30,6 +30,7 @@ enum class ErrorCode : int {
   SystemError = 38,
   Rpc = 39,
   NoDomain = 42,
+  AuthFailed = 45,
   InvalidStoragePool = 46,
   InvalidStorageVol = 47,
   NoStoragePool = 49,

@@ -17,9 +17,9 @@ class LocalConnectionImpl final : public LocalConnection {
  public:
   explicit LocalConnectionImpl(const LocalConnectionOptions& options)
       : commands_(options.commandTimeout),
-        context_{commands_, fs_, clock_},
-        manager_(makeRegistry(), context_, options.paths),
-        secrets_(fs_, options.paths) {
+        secrets_(fs_, options.paths),
+        context_{commands_, fs_, clock_, &secrets_},
+        manager_(makeRegistry(), context_, options.paths) {
     // Secrets first: pools authenticate with them when autostart brings them up.
     problems_ = secrets_.loadState();
     auto poolProblems = manager_.loadState(options.autostart);
@@ -47,9 +47,10 @@ class LocalConnectionImpl final : public LocalConnection {
   os::LinuxCommandRunner commands_;
   os::LinuxFileSystem fs_;
   os::SystemClock clock_;
+  // Before the context and the manager: pools authenticate with these secrets.
+  secrets::SecretManager secrets_;
   BackendContext context_;
   PoolManager manager_;
-  secrets::SecretManager secrets_;
   std::vector<Error> problems_;
 };
 

@@ -370,9 +370,33 @@ Result<VolHandle> PoolManager::lookupVolByName(const PoolHandle& handle, std::st
   TRY_ASSIGN(auto pool, poolOfHandle(handle));
   if (!pool->active)
     return notActive(*pool);
-  auto vol = pool->findVolumeByName(name);
-  if (!vol)
+  if (auto vol = pool->findVolumeByName(name))
+    return volHandleOf(*pool, *vol);
+  TRY_ASSIGN(auto backend, backendFor(pool->def.type));
+  if (!backend->features().lookupVol)
     return noVolumeNamed(name);
+  // A volume made since the last refresh (by another host, or outside Virtus): the backend
+  // reads that one volume, under an asynchronous job, instead of the whole pool.
+  TRY_ASSIGN(pool, idlePoolOfHandle(lock, handle));
+  if (!pool->active)
+    return notActive(*pool);
+  if (auto vol = pool->findVolumeByName(name))
+    return volHandleOf(*pool, *vol);
+  PoolJob job(lock, changed_, pool, PoolJob::Kind::Async);
+  PoolRuntime runtime = runtimeOf(*pool);
+  lock.unlock();
+  auto found = backend->lookupVol(runtime, name);
+  lock.lock();
+  if (!found)
+    return found.error();
+  if (!*found)
+    return noVolumeNamed(name);
+  // Another caller may have added it meanwhile; a job kept the pool active.
+  if (auto vol = pool->findVolumeByName(name))
+    return volHandleOf(*pool, *vol);
+  auto vol = std::make_shared<VolumeObject>();
+  vol->def = std::move(**found);
+  pool->volumes.push_back(vol);
   return volHandleOf(*pool, *vol);
 }
 

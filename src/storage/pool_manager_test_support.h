@@ -177,6 +177,16 @@ class FakeBackend final : public StorageBackend {
     vol.allocation = it->second.allocation;
     return ok();
   }
+  Result<std::optional<model::VolDef>> lookupVol(PoolRuntime& pool,
+                                                 std::string_view name) override {
+    std::lock_guard lock(s_.m);
+    TRY(step("lookupVol", pool.def.name + "/" + std::string(name)));
+    auto& vols = s_.volumes[pool.def.target.path];
+    auto it = vols.find(std::string(name));
+    if (it == vols.end())
+      return std::optional<model::VolDef>();
+    return std::optional<model::VolDef>(it->second);
+  }
   Result<void> deleteVol(PoolRuntime& pool, model::VolDef& vol, unsigned) override {
     std::lock_guard lock(s_.m);
     TRY(step("deleteVol", pool.def.name + "/" + vol.name));

@@ -23,6 +23,55 @@ class PoolManagerVolumeTest : public ManagerFixture {
   PoolHandle pool_;
 };
 
+// A volume made behind the manager's back (another host, another tool) is found by name
+// without a refresh when the backend can read one volume; otherwise only a refresh shows it.
+TEST_F(PoolManagerVolumeTest, LookupByNameAsksTheBackendForAVolumeMadeSinceTheRefresh) {
+  model::VolDef outside;
+  outside.name = "outside";
+  outside.key = outside.target.path = "/fake/p/outside";
+  outside.capacity = 512;
+  storage_.volumes["/fake/p"]["outside"] = outside;
+
+  auto notYet = m_->lookupVolByName(pool_, "outside");
+  ASSERT_FALSE(notYet);
+  EXPECT_EQ(notYet.error().code, ErrorCode::NoStorageVol);
+  EXPECT_FALSE(storage_.called("lookupVol p/outside"));  // this backend cannot look one up
+
+  auto features = allFeatures();
+  features.lookupVol = true;
+  m_.reset();
+  m_ = makeManager(features);  // the pool stays active across the restart
+  pool_ = *m_->lookupPoolByName("p");
+  ASSERT_TRUE(*m_->poolIsActive(pool_));
+  storage_.volumes["/fake/p"].erase("outside");
+  ASSERT_TRUE(m_->refreshPool(pool_, 0));
+  storage_.volumes["/fake/p"]["outside"] = outside;
+  storage_.calls.clear();
+
+  auto found = m_->lookupVolByName(pool_, "outside");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->key, "/fake/p/outside");
+  EXPECT_TRUE(storage_.called("lookupVol p/outside"));
+  EXPECT_FALSE(storage_.called("refreshPool p"));
+  // Now listed, and known by key, without asking again.
+  storage_.calls.clear();
+  EXPECT_EQ(m_->listAllVolumes(pool_, 0)->size(), 1u);
+  EXPECT_EQ(m_->lookupVolByKey("/fake/p/outside")->name, "outside");
+  EXPECT_TRUE(m_->lookupVolByName(pool_, "outside"));
+  EXPECT_FALSE(storage_.called("lookupVol p/outside"));
+
+  auto missing = m_->lookupVolByName(pool_, "nothere");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "no storage vol with matching name 'nothere'");
+  EXPECT_TRUE(storage_.called("lookupVol p/nothere"));
+
+  storage_.failures.emplace(
+      "lookupVol", makeError(ErrorCode::OperationTimeout, ErrorDomain::Storage, "timed out"));
+  auto failed = m_->lookupVolByName(pool_, "other");
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::OperationTimeout);
+}
+
 TEST_F(PoolManagerVolumeTest, CreateLookupDelete) {
   auto v = m_->createVol(pool_, volXml("v1", 4096), 0);
   ASSERT_TRUE(v) << v.error().message;

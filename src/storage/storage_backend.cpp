@@ -40,6 +40,9 @@ Result<void> StorageBackend::buildVolFrom(PoolRuntime&, model::VolDef&, const mo
                                           unsigned, const driver::ProgressFn&) {
   return unsupported(*this, "volume cloning");
 }
+Result<std::optional<model::VolDef>> StorageBackend::lookupVol(PoolRuntime&, std::string_view) {
+  return std::optional<model::VolDef>();
+}
 Result<void> StorageBackend::refreshVol(PoolRuntime&, model::VolDef&) {
   return ok();
 }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@
 #include "driver/storage_driver.h"
 #include "model/storage/pool_def.h"
 #include "model/storage/vol_def.h"
+
+namespace virtus::driver {
+class SecretDriver;
+}  // namespace virtus::driver
 
 namespace virtus::os {
 class CommandRunner;
@@ -41,6 +46,9 @@ struct BackendFeatures {
   bool uploadVol = false;
   bool downloadVol = false;
   bool wipeVol = false;
+  // lookupVol: one volume found by name without a whole refresh (network pools with
+  // thousands of volumes).
+  bool lookupVol = false;
 };
 
 // The host, injected: backends reach commands, files and time only through this.
@@ -48,6 +56,9 @@ struct BackendContext {
   os::CommandRunner& commands;
   os::FileSystem& fs;
   os::Clock& clock;
+  // The secrets that pools name in <auth> (ceph keys, CHAP passwords); null where no secret
+  // driver exists (some tests), and then such pools fail to authenticate with a clear error.
+  driver::SecretDriver* secrets = nullptr;
 };
 
 // What a backend remembers from one refresh of a pool to spare work in the next (the dir
@@ -100,6 +111,9 @@ class StorageBackend {
                                     const driver::ProgressFn& progress);
   // Re-reads one volume's size, allocation, format and timestamps.
   virtual Result<void> refreshVol(PoolRuntime& pool, model::VolDef& vol);
+  // The volume called `name`, read from the storage now; nullopt when there is none. The
+  // manager asks when a name is not among the volumes of the last refresh (features().lookupVol).
+  virtual Result<std::optional<model::VolDef>> lookupVol(PoolRuntime& pool, std::string_view name);
   virtual Result<void> deleteVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags);
   virtual Result<void> resizeVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t capacity,
                                  unsigned flags);

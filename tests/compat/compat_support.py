@@ -34,9 +34,32 @@ LIBVIRTD = "/usr/sbin/libvirtd"
 
 
 def require_virtusd():
-    """Skips (with the reason) when virtusd has not been built; nothing else skips."""
+    """Skips (with the reason) when virtusd has not been built; besides this only a missing
+    service (service_env, outside make check) skips."""
     if not VIRTUSD_BIN or not os.path.exists(VIRTUSD_BIN):
         pytest.skip("virtusd is not built: VIRTUSD_BIN='%s' does not exist" % VIRTUSD_BIN)
+
+
+def service_env(name):
+    """The KEY=VALUE file that tests/services/NAME.sh wrote for the real service ctest
+    started for this run, as a dict. Without it the test skips, or fails when
+    VIRTUS_REQUIRE_SERVICES is set (make check)."""
+    root = os.environ.get("VIRTUS_SERVICES_DIR", "")
+    path = os.path.join(root, name, "env")
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        message = "the %s service is not running (tests/services/%s.sh start)" % (name, name)
+        if os.environ.get("VIRTUS_REQUIRE_SERVICES", "") not in ("", "0"):
+            pytest.fail(message)
+        pytest.skip(message)
+    env = {"DIR": os.path.join(root, name)}
+    for line in lines:
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            env[key] = value
+    return env
 
 
 def daemon_identity():
