@@ -5,6 +5,17 @@
 #include "model/storage/pool_type_name.h"
 
 #include "storage/backends/dir/dir_backend.h"
+#include "storage/backends/iscsi/iscsi_backend.h"
+#include "storage/backends/sheepdog/sheepdog_backend.h"
+#ifdef VIRTUS_WITH_RBD
+#include "storage/backends/rbd/rbd_backend.h"
+#endif
+#ifdef VIRTUS_WITH_GLUSTER
+#include "storage/backends/gluster/gluster_backend.h"
+#endif
+#ifdef VIRTUS_WITH_LIBISCSI
+#include "storage/backends/iscsi_direct/iscsi_direct_backend.h"
+#endif
 
 namespace virtus::storage {
 
@@ -36,6 +47,21 @@ Result<StorageBackendPtr> BackendRegistry::create(model::PoolType type,
 
 void registerStorageBackends(BackendRegistry& registry) {
   registry.add(model::PoolType::Dir, [](const BackendContext& ctx) { return makeDirBackend(ctx); });
+  registry.add(model::PoolType::Iscsi,
+               [](const BackendContext& ctx) { return makeIscsiBackend(ctx); });
+  registry.add(model::PoolType::Sheepdog,
+               [](const BackendContext& ctx) { return makeSheepdogBackend(ctx); });
+#ifdef VIRTUS_WITH_RBD
+  registry.add(model::PoolType::Rbd, [](const BackendContext& ctx) { return makeRbdBackend(ctx); });
+#endif
+#ifdef VIRTUS_WITH_GLUSTER
+  registry.add(model::PoolType::Gluster,
+               [](const BackendContext& ctx) { return makeGlusterBackend(ctx); });
+#endif
+#ifdef VIRTUS_WITH_LIBISCSI
+  registry.add(model::PoolType::IscsiDirect,
+               [](const BackendContext& ctx) { return makeIscsiDirectBackend(ctx); });
+#endif
 }
 
 }  // namespace virtus::storage
