@@ -7,8 +7,10 @@ libvirtd_bench.py, one per round (run.sh --rounds R alternates the sides R times
 benchmark: the --json outputs of rpc_bench.py (both daemons in each), one per round. Domain
 benchmark: the --json outputs of domain_bench.py (both daemons and the raw QEMU floor in
 each), one per round. Lock benchmark: the --json outputs of lock_bench.py (virtlockd and
-virtus-lockd, libvirtd and virtusd with locking off and on), one per round. With several
-rounds each figure is the median over the rounds. A side with no results shows as n/a.
+virtus-lockd, libvirtd and virtusd with locking off and on), one per round. rbd benchmark:
+the --json outputs of rbd_bench.py (both daemons on one Ceph cluster in each), one per round.
+With several rounds each figure is the median over the rounds. A side with no results shows
+as n/a.
 """
 
 import argparse
@@ -458,6 +460,83 @@ def print_lock_table(rows, lock, out):
                          c["released_byte0_free"]))
 
 
+# ---------------------------------------------------------------------------------------------
+# The rbd benchmark (rbd_bench.py): one JSON per round holds both daemons.
+
+def rbd_rows_spec(first):
+    """(label, path in a side's result, unit scale, unit, note); the same path on both sides."""
+    images, runs = first["images"], first["runs"]
+    rows = [
+        ("pool start", ("start_s",), 1e3, "ms", "virStoragePoolCreate: its first refresh, once"),
+        ("refresh, median", ("refresh_s", "median"), 1e3, "ms",
+         "virStoragePoolRefresh of %d images, median of %d" % (images, runs)),
+        ("refresh, min", ("refresh_s", "min"), 1e3, "ms", ""),
+        ("refresh, per image", ("refresh_per_image_s",), 1e3, "ms", "median / images"),
+        ("daemon CPU per refresh", ("cpu_per_refresh_s",), 1e3, "ms",
+         "user + system of the daemon, librbd's threads included"),
+        ("Ceph's CPU per refresh", ("ceph_cpu_per_refresh_s",), 1e3, "ms",
+         "monitor + manager + OSD during that daemon's refreshes"),
+        ("new image by name, median", ("lookup", "new_image_s", "median"), 1e3, "ms",
+         "made outside, then storageVolLookupByName; libvirtd: refresh + lookup"),
+        ("new image by name, min", ("lookup", "new_image_s", "min"), 1e3, "ms", ""),
+    ]
+    for label, when, key, note in (
+            ("memory idle (VmRSS)", "memory_idle", "VmRSS", "pool started"),
+            ("memory after refreshes (VmRSS)", "memory_after_refreshes", "VmRSS", ""),
+            ("memory at the end (VmRSS)", "memory_after", "VmRSS", "after the lookups"),
+            ("peak memory (VmHWM)", "memory_after", "VmHWM", "peak of the whole run"),
+            ("own memory at the end (RssAnon)", "memory_after", "RssAnon",
+             "heap, stacks; not shared libraries")):
+        rows.append((label, (when, key), 1 / MIB, "MiB", note))
+    return rows
+
+
+def build_rbd(rbd):
+    rows = []
+    for label, path, scale, unit, note in rbd_rows_spec(rbd[0]):
+        lv = round_median(dig(r.get("libvirtd"), path) for r in rbd)
+        vt = round_median(dig(r.get("virtus"), path) for r in rbd)
+        lv = None if lv is None else lv * scale
+        vt = None if vt is None else vt * scale
+        rows.append({"operation": label, "unit": unit, "libvirtd": lv, "virtus": vt,
+                     "ratio": vt / lv if lv and vt is not None else None, "note": note})
+    return rows
+
+
+def print_rbd_table(rows, rbd, out):
+    first = rbd[0]
+    header = ("figure", "libvirtd", "virtus", "virtus/libvirtd", "")
+    lines = [header]
+    for r in rows:
+        # Two significant digits for the tiny ratios (a lookup against a refresh).
+        ratio = "%.2gx" % r["ratio"] if r["ratio"] is not None and r["ratio"] < 0.1 \
+            else fmt_ratio(r["ratio"])
+        lines.append((r["operation"], fmt_rpc(r["libvirtd"], r["unit"]),
+                      fmt_rpc(r["virtus"], r["unit"]), ratio, r["note"]))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    loads = ", ".join("%.1f to %.1f" % (r["loadavg_start"][0], r["loadavg"][0])
+                      for r in rbd if r.get("loadavg") and r.get("loadavg_start"))
+    out.write("rbd benchmark: pool of %d images on a one-node Ceph (memstore OSD), %d refreshes "
+              "and %d new-image lookups per daemon; %d CPUs, load average %s%s\n"
+              % (first["images"], first["runs"], first["lookups"], first.get("cpus") or 0,
+                 loads, "" if len(rbd) == 1 else "; medians over %d rounds" % len(rbd)))
+    for n, line in enumerate(lines):
+        out.write("  ".join(cell.ljust(widths[i]) if i in (0, 4) else cell.rjust(widths[i])
+                            for i, cell in enumerate(line)).rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    out.write("Lower is better everywhere: below 1x Virtus is faster or smaller.\n")
+    for r in rbd:
+        for side in ("libvirtd", "virtus"):
+            lookup = (r.get(side) or {}).get("lookup") or {}
+            if not lookup:
+                continue
+            error = lookup.get("not_found_error")
+            out.write("new image by name, %s: needed %s (found without a refresh: %d of %d)%s\n"
+                      % (side, lookup.get("needed"), lookup.get("found_without_refresh", 0),
+                         r["lookups"], "; without: " + error if error else ""))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--libvirtd", action="append",
@@ -472,15 +551,16 @@ def main():
                         help="domain_bench.py --json output (per round)")
     parser.add_argument("--lock", action="append",
                         help="lock_bench.py --json output (per round)")
+    parser.add_argument("--rbd", action="append", help="rbd_bench.py --json output (per round)")
     parser.add_argument("--out", help="write the combined results as JSON here")
     args = parser.parse_args()
 
     storage = bool(args.libvirtd or args.virtus)
     if storage and None in (args.volumes, args.creates, args.repeat):
         parser.error("the storage results need --volumes, --creates and --repeat")
-    if not storage and not args.rpc and not args.domain and not args.lock:
-        parser.error("nothing to report: give --libvirtd/--virtus, --rpc, --domain and/or "
-                     "--lock")
+    if not storage and not args.rpc and not args.domain and not args.lock and not args.rbd:
+        parser.error("nothing to report: give --libvirtd/--virtus, --rpc, --domain, --lock "
+                     "and/or --rbd")
 
     ok = True
     combined = {
@@ -498,10 +578,11 @@ def main():
         ok = ok and bool(libvirtd and virtus)
     # The other benchmarks' tables, each after a blank line when something came before.
     printed = bool(storage)
-    for files, key, title, build, show in (
+    for files, key, title, make_rows, show in (
             (args.rpc, "rpc", "RPC", build_rpc, print_rpc_table),
             (args.domain, "domain", "Domain", build_domain, print_domain_table),
-            (args.lock, "locks", "Lock", build_lock, print_lock_table)):
+            (args.lock, "locks", "Lock", build_lock, print_lock_table),
+            (args.rbd, "rbd", "rbd", build_rbd, print_rbd_table)):
         if not files:
             continue
         results = load_all(files)
@@ -509,7 +590,7 @@ def main():
             sys.stdout.write("\n")
         printed = True
         if results:
-            rows = build(results)
+            rows = make_rows(results)
             show(rows, results, sys.stdout)
             combined[key] = {"rows": rows, "rounds": results}
         else:

@@ -9,6 +9,9 @@
 # the destroy of the same small QEMU guest on each, and the raw QEMU start as the floor.
 # Locks: lock_bench.py times lock acquire+release for a guest of 4 disks on virtlockd and on
 # virtus-lockd, and the time locking adds to a guest's start on libvirtd and on virtusd.
+# rbd: rbd_bench.py starts a private one-node Ceph (tests/services/ceph.sh), a private libvirtd
+# and a private virtusd, and times the refresh of an rbd pool of N images and the lookup of a
+# new image by name on each.
 # Then prints a table of each with the ratios. Every step has a time limit; processes and temp
 # directories are removed on exit, also on Ctrl-C.
 set -euo pipefail
@@ -18,8 +21,9 @@ usage() {
 usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--bin PATH]
           [--build DIR] [--user NAME] [--timeout S] [--virtusd PATH] [--rpc-seconds S]
           [--rpc-runs N] [--rpc-pools N] [--rpc-connects N] [--domain-runs N]
-          [--domain-warmups N] [--lock-runs N] [--lock-starts N] [--skip-storage]
-          [--skip-rpc] [--skip-domain] [--skip-locks]
+          [--domain-warmups N] [--lock-runs N] [--lock-starts N] [--rbd-images N]
+          [--rbd-runs N] [--skip-storage] [--skip-rpc] [--skip-domain] [--skip-locks]
+          [--skip-rbd]
   --volumes N   volumes in the pool, half raw, half qcow2 (default 10000)
   --creates M   qcow2 volumes created then deleted (default 500)
   --repeat K    warm refreshes; the median and min are reported (default 10)
@@ -29,9 +33,9 @@ usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--
   --build DIR   the build directory used to build virtus-bench (default: build)
   --user NAME   the unprivileged user libvirtd runs as when this runs as root (default nobody)
   --timeout S   time limit of each side (default 1800)
-  --virtusd PATH    the virtusd binary of the RPC, domain and lock benchmarks (virtus-lockd
-                    beside it; default: virtusd
-                    beside the virtus-bench binary, built in BUILD if missing)
+  --virtusd PATH    the virtusd binary of the RPC, domain, lock and rbd benchmarks
+                    (virtus-lockd beside it; default: virtusd beside the virtus-bench
+                    binary, built in BUILD if missing)
   --rpc-seconds S   each cheap-call throughput run (default 5)
   --rpc-runs N      throughput runs per side and client count; the median is reported (default 3)
   --rpc-pools N     pools defined for the memory figure (default 1000)
@@ -40,10 +44,14 @@ usage: $0 [--volumes N] [--creates M] [--repeat K] [--rounds R] [--out FILE] [--
   --domain-warmups N  unmeasured cycles per side before them (default 2)
   --lock-runs N     measured lock acquire+release cycles per lock daemon and layout (default 200)
   --lock-starts N   measured guest starts per daemon with locking off and on (default 10)
+  --rbd-images N    images in the rbd pool of the rbd benchmark (default 1000)
+  --rbd-runs N      measured refreshes of that pool per daemon; median and min (default 5)
   --skip-storage    do not run the storage benchmark
   --skip-rpc        do not run the RPC benchmark
   --skip-domain     do not run the domain start/destroy benchmark
   --skip-locks      do not run the lock benchmark
+  --skip-rbd        do not run the rbd benchmark (it needs Ceph: ceph-mon, ceph-osd,
+                    ceph-mgr, python3-rbd, libvirt-daemon-driver-storage-rbd)
 EOF
 }
 
@@ -67,10 +75,13 @@ DOMAIN_RUNS=20
 DOMAIN_WARMUPS=2
 LOCK_RUNS=200
 LOCK_STARTS=10
+RBD_IMAGES=1000
+RBD_RUNS=5
 STORAGE=1
 RPC=1
 DOMAIN=1
 LOCKS=1
+RBD=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -92,10 +103,13 @@ while [ $# -gt 0 ]; do
     --domain-warmups) DOMAIN_WARMUPS=$2; shift 2 ;;
     --lock-runs) LOCK_RUNS=$2; shift 2 ;;
     --lock-starts) LOCK_STARTS=$2; shift 2 ;;
+    --rbd-images) RBD_IMAGES=$2; shift 2 ;;
+    --rbd-runs) RBD_RUNS=$2; shift 2 ;;
     --skip-storage) STORAGE=0; shift ;;
     --skip-rpc) RPC=0; shift ;;
     --skip-domain) DOMAIN=0; shift ;;
     --skip-locks) LOCKS=0; shift ;;
+    --skip-rbd) RBD=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "$0: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -105,7 +119,7 @@ case "$BUILD" in /*) ;; *) BUILD="$SRC/$BUILD" ;; esac
 [ -n "$BIN" ] || BIN="$BUILD/bin/virtus-bench"
 [ -n "$VIRTUSD" ] || VIRTUSD="$(dirname "$BIN")/virtusd"
 LOCKD="$(dirname "$VIRTUSD")/virtus-lockd"
-DAEMONS=$(( RPC + DOMAIN + LOCKS ))
+DAEMONS=$(( RPC + DOMAIN + LOCKS + RBD ))
 
 WORK=
 CHILD=
@@ -116,7 +130,13 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$CHILD" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$CHILD" 2>/dev/null || true
   fi
-  [ -z "$WORK" ] || rm -rf "$WORK"
+  if [ -n "$WORK" ]; then
+    # A Ceph cluster the rbd benchmark could not stop itself (killed on the way out).
+    for ceph in "$WORK"/vb-ceph.*; do
+      [ ! -d "$ceph" ] || timeout 120 bash "$SRC/tests/services/ceph.sh" stop "$ceph" || true
+    done
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -173,6 +193,8 @@ DOMAIN_ARGS=(--virtusd "$VIRTUSD" --user "$USER_NAME" --runs "$DOMAIN_RUNS"
   --warmups "$DOMAIN_WARMUPS" --json)
 LOCK_ARGS=(--virtusd "$VIRTUSD" --lockd "$LOCKD" --user "$USER_NAME" --cycles "$LOCK_RUNS"
   --start-runs "$LOCK_STARTS" --json)
+RBD_ARGS=(--virtusd "$VIRTUSD" --user "$USER_NAME" --images "$RBD_IMAGES" --runs "$RBD_RUNS"
+  --json)
 # Alternating the sides round by round spreads changes in the machine's load over both.
 for round in $(seq 1 "$ROUNDS"); do
   if [ "$STORAGE" = 1 ]; then
@@ -205,6 +227,13 @@ for round in $(seq 1 "$ROUNDS"); do
     bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/lock_bench.py" "${LOCK_ARGS[@]}" \
       >"$WORK/locks.$round.json" || { echo "$0: the lock benchmark failed" >&2; exit 1; }
     REPORT+=(--lock "$WORK/locks.$round.json")
+  fi
+  if [ "$RBD" = 1 ]; then
+    echo "== round $round/$ROUNDS: rbd pool of $RBD_IMAGES images on a private Ceph," \
+      "libvirtd and virtusd (as '$LIBVIRTD_USER')"
+    bounded "$SIDE_TIMEOUT" "$PY" "$SRC/bench/rbd_bench.py" "${RBD_ARGS[@]}" \
+      >"$WORK/rbd.$round.json" || { echo "$0: the rbd benchmark failed" >&2; exit 1; }
+    REPORT+=(--rbd "$WORK/rbd.$round.json")
   fi
 done
 
