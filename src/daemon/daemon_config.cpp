@@ -69,6 +69,12 @@ const std::vector<std::pair<std::string_view, Setter>>& settings() {
          c.logLevel = static_cast<unsigned>(v);
          return ok();
        }},
+      {"storage_timeout",
+       [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
+         TRY_ASSIGN(auto v, r.integer(1, 3600));
+         c.storageTimeout = static_cast<unsigned>(v);
+         return ok();
+       }},
       {"log_outputs",
        [](const ConfReader& r, DaemonConfig& c) -> Result<void> {
          TRY_ASSIGN(c.logOutputs, r.string());
@@ -119,6 +125,7 @@ std::vector<std::string> settingsNeedingRestart(const DaemonConfig& before,
   check(before.keepaliveInterval != after.keepaliveInterval, "keepalive_interval");
   check(before.keepaliveCount != after.keepaliveCount, "keepalive_count");
   check(before.listenLibvirtPaths != after.listenLibvirtPaths, "listen_libvirt_paths");
+  check(before.storageTimeout != after.storageTimeout, "storage_timeout");
   return changed;
 }
 

@@ -25,6 +25,9 @@ struct DaemonConfig {
   // libvirt's levels: 1 debug, 2 info, 3 warning, 4 error.
   unsigned logLevel = 3;
   std::string logOutputs;  // stored, not yet used: logging goes to stderr
+  // Virtus's own: seconds any one exchange with network storage (Ceph, Gluster, an iSCSI
+  // target) may take before it fails and the pool is marked unhealthy.
+  unsigned storageTimeout = 30;
 
   bool operator==(const DaemonConfig&) const = default;
 };

@@ -26,6 +26,7 @@ TEST(DaemonConfig, DefaultsMatchTheDocumentedOnes) {
   EXPECT_FALSE(c.listenLibvirtPaths);
   EXPECT_EQ(c.logLevel, 3u);
   EXPECT_EQ(c.logOutputs, "");
+  EXPECT_EQ(c.storageTimeout, 30u);
 }
 
 TEST(DaemonConfig, ReadsEveryKey) {
@@ -39,7 +40,8 @@ TEST(DaemonConfig, ReadsEveryKey) {
       "keepalive_count = 0\n"
       "listen_libvirt_paths = 1\n"
       "log_level = 1\n"
-      "log_outputs = \"3:syslog:virtusd 1:file:/tmp/x.log\"\n",
+      "log_outputs = \"3:syslog:virtusd 1:file:/tmp/x.log\"\n"
+      "storage_timeout = 5\n",
       "virtusd.conf");
   ASSERT_TRUE(config) << config.error().text();
   EXPECT_EQ(config->unixSockGroup, "libvirt");
@@ -52,6 +54,7 @@ TEST(DaemonConfig, ReadsEveryKey) {
   EXPECT_TRUE(config->listenLibvirtPaths);
   EXPECT_EQ(config->logLevel, 1u);
   EXPECT_EQ(config->logOutputs, "3:syslog:virtusd 1:file:/tmp/x.log");
+  EXPECT_EQ(config->storageTimeout, 5u);
 }
 
 TEST(DaemonConfig, UnknownKeyIsAnErrorNamingKeyAndLine) {
@@ -89,6 +92,8 @@ TEST(DaemonConfig, RefusesValuesOutOfRange) {
             "virtusd.conf:1: value for 'max_workers' parameter must be in range 1:4294967295");
   EXPECT_EQ(configError("max_clients = 4294967296\n"),
             "virtusd.conf:1: value for 'max_clients' parameter must be in range 1:4294967295");
+  EXPECT_EQ(configError("storage_timeout = 0\n"),
+            "virtusd.conf:1: value for 'storage_timeout' parameter must be in range 1:3600");
   EXPECT_EQ(configError("keepalive_interval = 0\n"),
             "virtusd.conf:1: value for 'keepalive_interval' parameter must be positive or -1");
 }
@@ -145,8 +150,9 @@ TEST(DaemonConfig, ReportsWhichChangesNeedARestart) {
   EXPECT_TRUE(settingsNeedingRestart(before, after).empty());
   after.maxWorkers = 9;
   after.keepaliveInterval = 30;
+  after.storageTimeout = 2;
   EXPECT_EQ(settingsNeedingRestart(before, after),
-            (std::vector<std::string>{"max_workers", "keepalive_interval"}));
+            (std::vector<std::string>{"max_workers", "keepalive_interval", "storage_timeout"}));
 }
 
 }  // namespace

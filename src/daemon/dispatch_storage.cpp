@@ -1,5 +1,6 @@
 // Storage pool and volume procedures over driver::StorageDriver, and the pool events
 // that successful changes publish.
+#include "common/check_flags.h"
 #include "daemon/dispatch_handlers.h"
 #include "daemon/dispatch_pool_events.h"
 
@@ -119,6 +120,22 @@ void registerStorageHandlers(HandlerTable& t) {
         return PoolInfoRet{static_cast<std::uint32_t>(info.state), info.capacity, info.allocation,
                            info.available};
       });
+  // Virtus's own: health and unreadable volumes (`virtus pool-info` over a connection).
+  t.on<Proc::VirtusPoolStatus>([](RemoteSession& s,
+                                  const HandleFlags<Pool>& a) -> Result<VirtusPoolStatusRet> {
+    TRY(checkFlags(a.flags, 0, "virtusPoolStatus", ErrorDomain::Storage));
+    const driver::PoolHandle pool = fromWire(a.value);
+    TRY_ASSIGN(auto health, s.storage().poolHealth(pool));
+    TRY_ASSIGN(auto unreadable, s.storage().poolUnreadableVolumes(pool));
+    VirtusPoolStatusRet ret;
+    ret.healthy = health.healthy ? 1 : 0;
+    ret.reason = health.reason;
+    ret.since = health.since;
+    for (const auto& u : unreadable) {
+      ret.unreadable.push_back({u.path, static_cast<std::int32_t>(u.error.code), u.error.message});
+    }
+    return ret;
+  });
   t.on<Proc::StoragePoolGetXmlDesc>([](RemoteSession& s, const HandleFlags<Pool>& a) {
     return stringRet(s.storage().poolXml(fromWire(a.value), a.flags));
   });

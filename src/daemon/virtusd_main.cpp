@@ -180,7 +180,10 @@ int runDaemon(const DaemonOptions& options) {
     listeners.push_back(std::move(listener).value());
   }
 
-  auto conn = storage::openLocalConnection(plan.paths);
+  storage::LocalConnectionOptions storageOptions;
+  storageOptions.paths = plan.paths;
+  storageOptions.networkTimeout = std::chrono::seconds(plan.config.storageTimeout);
+  auto conn = storage::openLocalConnection(storageOptions);
   for (const auto& problem : conn->startupProblems())
     reporter.info("virtusd: warning: " + problem.text());
   // QEMU guests: the driver reattaches to the guests still running from an earlier virtusd,

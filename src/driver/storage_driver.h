@@ -53,6 +53,16 @@ struct UnreadableVolume {
   Error error;
 };
 
+// Virtus extension: whether the pool's storage answered lately. A backend call on the pool
+// that timed out (VIR_ERR_OPERATION_TIMEOUT: a stuck cluster, a silent target) makes the
+// pool unhealthy with that error's message; the next backend call on it that succeeds makes
+// it healthy again.
+struct PoolHealth {
+  bool healthy = true;
+  std::string reason;      // while unhealthy: what timed out
+  std::int64_t since = 0;  // while unhealthy: since when, in seconds since the epoch
+};
+
 // Reports how far a long operation (wipe, clone, upload, download) has got.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
@@ -89,6 +99,8 @@ class StorageDriver {
   virtual Result<std::string> poolCapabilities(unsigned flags) = 0;
   // Virtus extension: the files the pool's last refresh could not read, and why.
   virtual Result<std::vector<UnreadableVolume>> poolUnreadableVolumes(const PoolHandle& pool) = 0;
+  // Virtus extension: the pool's health (PoolHealth).
+  virtual Result<PoolHealth> poolHealth(const PoolHandle& pool) = 0;
 
   // Volumes
   virtual Result<std::vector<VolHandle>> listAllVolumes(const PoolHandle& pool, unsigned flags) = 0;

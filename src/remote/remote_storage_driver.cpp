@@ -157,8 +157,19 @@ Result<std::string> RemoteStorageDriver::poolCapabilities(unsigned flags) {
 }
 
 Result<std::vector<driver::UnreadableVolume>> RemoteStorageDriver::poolUnreadableVolumes(
-    const driver::PoolHandle&) {
-  return std::vector<driver::UnreadableVolume>{};
+    const driver::PoolHandle& pool) {
+  TRY_ASSIGN(auto ret, client_.call<Proc::VirtusPoolStatus>({toWire(pool), 0}));
+  std::vector<driver::UnreadableVolume> out;
+  for (const auto& u : ret.unreadable) {
+    out.push_back(driver::UnreadableVolume{
+        u.path, makeError(static_cast<ErrorCode>(u.code), ErrorDomain::Storage, u.message)});
+  }
+  return out;
+}
+
+Result<driver::PoolHealth> RemoteStorageDriver::poolHealth(const driver::PoolHandle& pool) {
+  TRY_ASSIGN(auto ret, client_.call<Proc::VirtusPoolStatus>({toWire(pool), 0}));
+  return driver::PoolHealth{ret.healthy != 0, ret.reason, ret.since};
 }
 
 // --- volumes ----------------------------------------------------------------------

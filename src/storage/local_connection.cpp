@@ -18,7 +18,7 @@ class LocalConnectionImpl final : public LocalConnection {
   explicit LocalConnectionImpl(const LocalConnectionOptions& options)
       : commands_(options.commandTimeout),
         secrets_(fs_, options.paths),
-        context_{commands_, fs_, clock_, &secrets_},
+        context_{commands_, fs_, clock_, &secrets_, options.networkTimeout},
         manager_(makeRegistry(), context_, options.paths) {
     // Secrets first: pools authenticate with them when autostart brings them up.
     problems_ = secrets_.loadState();

@@ -16,6 +16,8 @@ struct LocalConnectionOptions {
   os::RootPaths paths;
   bool autostart = true;  // start autostart pools when opening
   std::chrono::milliseconds commandTimeout = std::chrono::minutes(10);
+  // BackendContext::networkTimeout.
+  std::chrono::milliseconds networkTimeout = std::chrono::seconds(30);
 };
 
 class LocalConnection : public driver::Connection {

@@ -3,8 +3,10 @@
 #include "storage/pool_manager.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/check_flags.h"
+#include "os/clock.h"
 #include "storage/pool_job.h"
 #include "storage/pool_manager_internal.h"
 #include "storage/storage_xml.h"
@@ -338,6 +340,32 @@ Result<bool> PoolManager::poolIsPersistent(const PoolHandle& handle) {
   return pool->persistent;
 }
 
+void PoolManager::noteHealthLocked(PoolObject& pool, const Error* error) const {
+  if (!error) {
+    pool.unhealthyReason.clear();
+    pool.unhealthySince = 0;
+    return;
+  }
+  if (error->code != ErrorCode::OperationTimeout)
+    return;
+  if (pool.unhealthyReason.empty()) {
+    pool.unhealthySince = std::chrono::duration_cast<std::chrono::seconds>(
+                              context_.clock.wallNow().time_since_epoch())
+                              .count();
+  }
+  pool.unhealthyReason = error->message;
+}
+
+Result<driver::PoolHealth> PoolManager::poolHealth(const PoolHandle& handle) {
+  Lock lock(mutex_);
+  TRY_ASSIGN(auto pool, poolOfHandle(handle));
+  driver::PoolHealth health;
+  health.healthy = pool->unhealthyReason.empty();
+  health.reason = pool->unhealthyReason;
+  health.since = pool->unhealthySince;
+  return health;
+}
+
 Result<std::vector<driver::UnreadableVolume>> PoolManager::poolUnreadableVolumes(
     const PoolHandle& handle) {
   Lock lock(mutex_);
@@ -387,6 +415,7 @@ Result<VolHandle> PoolManager::lookupVolByName(const PoolHandle& handle, std::st
   lock.unlock();
   auto found = backend->lookupVol(runtime, name);
   lock.lock();
+  noteHealthLocked(*pool, found);
   if (!found)
     return found.error();
   if (!*found)

@@ -54,6 +54,7 @@ class PoolManager final : public driver::StorageDriver {
   Result<void> setPoolAutostart(const driver::PoolHandle& pool, bool autostart) override;
   Result<bool> poolIsActive(const driver::PoolHandle& pool) override;
   Result<bool> poolIsPersistent(const driver::PoolHandle& pool) override;
+  Result<driver::PoolHealth> poolHealth(const driver::PoolHandle& handle) override;
   Result<std::vector<driver::UnreadableVolume>> poolUnreadableVolumes(
       const driver::PoolHandle& pool) override;
   Result<driver::PoolHandle> lookupPoolByTargetPath(std::string_view path) override;
@@ -126,6 +127,14 @@ class PoolManager final : public driver::StorageDriver {
   void removePoolLocked(const PoolObjectPtr& pool);
   // The pool stopped: it takes its pending config, or leaves the table if transient.
   void markInactiveLocked(const PoolObjectPtr& pool);
+  // After a backend call on `pool` (lock held): a timeout makes the pool unhealthy, a
+  // success healthy again, other errors leave its health as it was.
+  void noteHealthLocked(PoolObject& pool, const Error* error) const;
+  template <class T>
+  const Result<T>& noteHealthLocked(PoolObject& pool, const Result<T>& result) const {
+    noteHealthLocked(pool, result ? nullptr : &result.error());
+    return result;
+  }
   static PoolRuntime runtimeOf(const PoolObject& pool);
   static void adoptRuntime(PoolObject& pool, PoolRuntime&& runtime);
   // Build (optionally), start, save state, refresh; the caller holds an exclusive job.

@@ -133,9 +133,11 @@ std::vector<Error> PoolManager::loadState(bool autostart) {
     std::string name = pool->def.name;
     lock.unlock();
     bool active = false;
+    std::optional<Error> failure;  // the backend's, for the pool's health
     if (!backend) {
       problems.push_back(backend.error());
     } else if (auto checked = (*backend)->checkPool(runtime); !checked) {
+      failure = checked.error();
       problems.push_back(storageError(
           ErrorCode::InternalError,
           "Failed to initialize storage pool '" + name + "': " + checked.error().text()));
@@ -143,6 +145,7 @@ std::vector<Error> PoolManager::loadState(bool autostart) {
       if (auto refreshed = (*backend)->refreshPool(runtime); refreshed) {
         active = true;
       } else {
+        failure = refreshed.error();
         problems.push_back(storageError(
             ErrorCode::InternalError,
             "Failed to restart storage pool '" + name + "': " + refreshed.error().text()));
@@ -152,6 +155,8 @@ std::vector<Error> PoolManager::loadState(bool autostart) {
     if (!active)
       store_.removeState(name);
     lock.lock();
+    if (active || failure)
+      noteHealthLocked(*pool, failure ? &*failure : nullptr);
     if (active) {
       adoptRuntime(*pool, std::move(runtime));
     } else {
@@ -205,6 +210,7 @@ Result<void> PoolManager::startWithJob(Lock& lock, PoolJob& job, StorageBackend&
   };
   auto result = run();
   lock.lock();
+  noteHealthLocked(*pool, result);
   if (result) {
     adoptRuntime(*pool, std::move(runtime));
     pool->active = true;
@@ -341,7 +347,12 @@ Result<void> PoolManager::destroyPool(const PoolHandle& handle) {
   PoolRuntime runtime = runtimeOf(*pool);
   lock.unlock();
   // Stopped first: a pool that failed to stop stays active with its state file.
-  TRY(backend->stopPool(runtime));
+  auto stopped = backend->stopPool(runtime);
+  lock.lock();
+  noteHealthLocked(*pool, stopped);
+  if (!stopped)
+    return stopped;
+  lock.unlock();
   store_.removeState(runtime.def.name);
   lock.lock();
   markInactiveLocked(pool);
@@ -377,6 +388,7 @@ Result<void> PoolManager::refreshPool(const PoolHandle& handle, unsigned flags) 
     (void)backend->stopPool(runtime);
   }
   lock.lock();
+  noteHealthLocked(*pool, refreshed);
   if (refreshed) {
     adoptRuntime(*pool, std::move(runtime));
     return ok();

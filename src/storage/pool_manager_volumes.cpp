@@ -44,10 +44,9 @@ Result<void> refreshNewVolume(StorageBackend& backend, const BackendFeatures& fe
 
 // The end of a volume creation, with the lock taken again: the volume is kept with what
 // the build learned, or dropped when the build failed.
-Result<VolHandle> finishNewVolume(std::unique_lock<std::mutex>& lock, PoolObject& pool,
-                                  const VolumeObjectPtr& vol, Result<void> built,
+// With the table lock held again.
+Result<VolHandle> finishNewVolume(PoolObject& pool, const VolumeObjectPtr& vol, Result<void> built,
                                   const model::VolDef& def) {
-  lock.lock();
   if (!built) {
     pool.removeVolume(vol);
     return std::move(built).error();
@@ -80,6 +79,7 @@ Result<void> PoolManager::runVolumeJob(Lock& lock, const VolRef& ref, Work&& wor
   lock.unlock();
   Result<void> result = work(runtime, def);
   lock.lock();
+  noteHealthLocked(*ref.pool, result);
   if (result)
     apply(def);
   return result;
@@ -132,7 +132,10 @@ Result<VolHandle> PoolManager::createVol(const PoolHandle& handle, std::string_v
       TRY(backend->buildVol(runtime, built, flags & ~kValidate));
     return refreshNewVolume(*backend, features, runtime, built);
   };
-  return finishNewVolume(lock, *pool, vol, run(), built);
+  auto result = run();
+  lock.lock();
+  noteHealthLocked(*pool, result);
+  return finishNewVolume(*pool, vol, std::move(result), built);
 }
 
 Result<VolHandle> PoolManager::createVolFrom(const PoolHandle& handle, std::string_view xml,
@@ -222,7 +225,10 @@ Result<VolHandle> PoolManager::createVolFrom(const PoolHandle& handle, std::stri
     TRY(backend->buildVolFrom(runtime, built, srcDef, flags & ~kValidate, progress));
     return refreshNewVolume(*backend, features, runtime, built);
   };
-  return finishNewVolume(lock, *pool, vol, run(), built);
+  auto result = run();
+  lock.lock();
+  noteHealthLocked(*pool, result);
+  return finishNewVolume(*pool, vol, std::move(result), built);
 }
 
 // ---- operations on existing volumes ---------------------------------------------------
@@ -366,6 +372,7 @@ Result<model::VolDef> PoolManager::refreshedVolume(Lock& lock, const VolRef& ref
   lock.unlock();
   auto refreshed = ref.backend->refreshVol(runtime, def);
   lock.lock();
+  noteHealthLocked(*ref.pool, refreshed);
   TRY(refreshed);
   // Keep what was learned, unless the volume went away or is being rebuilt meanwhile.
   if (!ref.pool->removed && ref.pool->findVolumeByName(def.name) == ref.vol && !ref.vol->building) {

@@ -47,6 +47,10 @@ struct PoolObject {
 
   std::vector<VolumeObjectPtr> volumes;
   std::vector<std::pair<std::string, Error>> unreadable;
+  // Health (driver::PoolHealth): the message of the last backend call on the pool that timed
+  // out, until one succeeds; empty while healthy. unhealthySince: seconds since the epoch.
+  std::string unhealthyReason;
+  std::int64_t unhealthySince = 0;
   // What the backend's last refresh kept for the next one (e.g. the dir backend's probe
   // cache); opaque here, dropped when the pool stops.
   std::shared_ptr<const RefreshCache> refreshCache;

@@ -6,6 +6,7 @@
 // guard instead (see pool_job.h), so that a long operation never blocks readers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -59,6 +60,9 @@ struct BackendContext {
   // The secrets that pools name in <auth> (ceph keys, CHAP passwords); null where no secret
   // driver exists (some tests), and then such pools fail to authenticate with a clear error.
   driver::SecretDriver* secrets = nullptr;
+  // How long one exchange with network storage (a librados call, an iSCSI command, a
+  // gluster connection) may take before it fails with VIR_ERR_OPERATION_TIMEOUT.
+  std::chrono::milliseconds networkTimeout{30000};
 };
 
 // What a backend remembers from one refresh of a pool to spare work in the next (the dir

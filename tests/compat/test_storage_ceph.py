@@ -3,13 +3,16 @@ driven by the real virsh against virtusd, with libvirtd 9.0 as the reference whe
 should agree. Each test module works in a Ceph pool of its own: other tests use the same
 cluster at the same time."""
 import base64
+import json
 import os
 import re
+import socket
 import subprocess
+import time
 
 import pytest
 
-from compat_support import Libvirtd, Virtusd, require_virtusd, service_env
+from compat_support import VIRTUS_BIN, Libvirtd, Virtusd, require_virtusd, service_env
 from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,
                                      define_secret, virsh_fails, virsh_ok, vol_info)
 
@@ -203,3 +206,51 @@ def test_guest_boots_from_an_rbd_volume(ceph, virtusd, tmp_path):
     assert vda is not None and vda.size == 32 * MIB and vda.head == PATTERN[:16], report
     virsh_ok(uri, "vol-delete", "--pool", "boot", "disk")
     virsh_ok(uri, "pool-destroy", "boot")
+
+
+def virtus_json(daemon, *args):
+    p = subprocess.run([VIRTUS_BIN, "-c", daemon.uri()] + list(args) + ["--json"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return json.loads(p.stdout)
+
+
+def test_a_silent_cluster_times_out_and_the_pool_says_so(ceph):
+    """A monitor that accepts connections and never answers: with storage_timeout = 2 the
+    start fails within the deadline (not libvirt's minutes), the daemon keeps answering, and
+    `virtus pool-info` over the connection shows the pool unhealthy with the reason; once the
+    pool points at the real cluster, a start makes it healthy again."""
+    env, cpool = ceph
+    require_virtusd()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    daemon = Virtusd(config={"virtusd.conf": "storage_timeout = 2\n"})
+    try:
+        uri = daemon.uri()
+        usage = "silent admin"
+        define_secret(uri, "<usage type='ceph'><name>%s</name></usage>" % usage,
+                      base64.b64decode(env["CEPH_ADMIN_KEY"]))
+        dead = dict(env, CEPH_MON_PORT=str(silent.getsockname()[1]))
+        define_from_text(uri, "pool-define", pool_xml(dead, "silent", cpool, "admin", usage))
+        started = time.monotonic()
+        err = virsh_fails(uri, "pool-start", "silent")
+        assert time.monotonic() - started < 15, err
+        assert "timed out" in err, err
+        info = virtus_json(daemon, "pool-info", "silent")
+        assert info["state"] == "inactive"
+        health = info["health"]
+        assert not health["healthy"] and "timed out" in health["reason"], health
+        assert abs(health["since"] - time.time()) < 120, health
+        # The daemon still answers, and the pool recovers once it can reach the cluster.
+        uuid = virsh_ok(uri, "pool-uuid", "silent").strip()
+        live = pool_xml(env, "silent", cpool, "admin", usage).replace(
+            "<name>silent</name>", "<name>silent</name><uuid>%s</uuid>" % uuid)
+        define_from_text(uri, "pool-define", live)
+        virsh_ok(uri, "pool-start", "silent")
+        assert virtus_json(daemon, "pool-info", "silent")["health"] == {
+            "healthy": True, "reason": None, "since": None}
+        virsh_ok(uri, "pool-destroy", "silent")
+    finally:
+        daemon.stop()
+        silent.close()

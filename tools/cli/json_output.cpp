@@ -53,6 +53,10 @@ nlohmann::json poolJson(const PoolSummary& pool) {
   j["unreadable"] = nlohmann::json::array();
   for (const auto& u : pool.unreadable)
     j["unreadable"].push_back({{"path", u.path}, {"error", u.error.text()}});
+  const auto& h = pool.health;
+  j["health"] = {{"healthy", h.healthy},
+                 {"reason", h.healthy ? nlohmann::json(nullptr) : nlohmann::json(h.reason)},
+                 {"since", h.healthy ? nlohmann::json(nullptr) : nlohmann::json(h.since)}};
   return j;
 }
 

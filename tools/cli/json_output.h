@@ -24,6 +24,7 @@ struct PoolSummary {
   bool autostart = false;
   driver::PoolInfo info;
   std::vector<driver::UnreadableVolume> unreadable;  // files the last refresh could not read
+  driver::PoolHealth health;  // healthy when the driver cannot tell (libvirtd)
 };
 
 struct VolSummary {
@@ -37,9 +38,9 @@ struct VolSummary {
 };
 
 // {"name", "uuid", "type", "state", "active", "persistent", "autostart",
-//  "capacity", "allocation", "available", "unreadable"}; sizes in bytes, null unless
-// running/degraded; "unreadable": [{"path", "error"}] for files the last refresh could not
-// read.
+//  "capacity", "allocation", "available", "unreadable", "health"}; sizes in bytes, null
+// unless running/degraded; "unreadable": [{"path", "error"}] for files the last refresh could
+// not read; "health": {"healthy", "reason", "since"} (reason and since null while healthy).
 nlohmann::json poolJson(const PoolSummary& pool);
 // {"name", "pool", "key", "path", "type", "format", "backingStore", "capacity",
 // "allocation"}; format and backingStore are null when unknown or absent; with

@@ -153,6 +153,9 @@ bool poolInfo(CliContext& ctx, const PoolOptions& o) {
     // Virtus: files the last refresh could not read (only when there are some).
     for (const auto& u : summary->unreadable)
       text += infoLine("Unreadable:", u.path + ": " + u.error.text());
+    // Virtus: a pool whose storage stopped answering (only while it is so).
+    if (!summary->health.healthy)
+      text += infoLine("Health:", "unhealthy: " + summary->health.reason);
     ctx.out() << text;
     return true;
   });

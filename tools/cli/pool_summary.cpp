@@ -25,6 +25,7 @@ Result<PoolSummary> gatherPoolSummary(driver::StorageDriver& storage,
     s.type = poolTypeOfXml(*xml);
   s.unreadable =
       storage.poolUnreadableVolumes(pool).value_or(std::vector<driver::UnreadableVolume>{});
+  s.health = storage.poolHealth(pool).value_or(driver::PoolHealth{});
   return s;
 }
 

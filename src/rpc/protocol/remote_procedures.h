@@ -153,7 +153,8 @@ inline constexpr std::int32_t kVirtusProcBase = 0x56540000;
   X(403, ConnectGetStoragePoolCapabilities, UintValue, StringValue, kReadOnlyOk, "virConnectGetStoragePoolCapabilities") \
   X(426, DomainGetMessages, HandleFlags<Domain>, NameList, kReadOnlyOk, "virDomainGetMessages") \
   /* Virtus's own calls, far above libvirt's numbers (docs/daemon.md) */                             \
-  X(::virtus::rpc::remote::kVirtusProcBase + 1, VirtusLockList, UintValue, StringValue, kReadOnlyOk | kSlow, "virtusLockList")
+  X(::virtus::rpc::remote::kVirtusProcBase + 1, VirtusLockList, UintValue, StringValue, kReadOnlyOk | kSlow, "virtusLockList") \
+  X(::virtus::rpc::remote::kVirtusProcBase + 2, VirtusPoolStatus, HandleFlags<Pool>, VirtusPoolStatusRet, kReadOnlyOk, "virtusPoolStatus")
 // clang-format on
 
 enum class Proc : std::int32_t {

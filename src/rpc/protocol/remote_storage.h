@@ -97,6 +97,22 @@ struct PoolEventLifecycleMsg {
   VIRTUS_XDR(callbackID, pool, event, detail)
 };
 
+// VIRTUS_POOL_STATUS (Virtus's own call): the pool's health and the volumes its last refresh
+// could not read (driver::PoolHealth, driver::UnreadableVolume).
+struct VirtusUnreadableVolume {
+  std::string path;
+  std::int32_t code = 0;  // libvirt's error code
+  std::string message;
+  VIRTUS_XDR(path, code, message)
+};
+struct VirtusPoolStatusRet {
+  std::int32_t healthy = 1;
+  std::string reason;
+  std::int64_t since = 0;
+  XdrList<VirtusUnreadableVolume> unreadable;
+  VIRTUS_XDR(healthy, reason, since, unreadable)
+};
+
 // STORAGE_POOL_EVENT_REFRESH (a MESSAGE from the server)
 struct PoolEventRefreshMsg {
   std::int32_t callbackID = 0;

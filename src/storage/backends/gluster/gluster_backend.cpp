@@ -11,7 +11,9 @@
 namespace virtus::storage {
 
 StorageBackendPtr makeGlusterBackend(const BackendContext& ctx) {
-  return std::make_unique<gluster::GlusterBackend>(ctx, gluster::GlusterBackend::Options{});
+  gluster::GlusterBackend::Options options;
+  options.initTimeout = ctx.networkTimeout;
+  return std::make_unique<gluster::GlusterBackend>(ctx, options);
 }
 
 namespace gluster {

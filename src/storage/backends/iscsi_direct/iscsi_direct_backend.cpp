@@ -12,7 +12,7 @@
 namespace virtus::storage {
 
 StorageBackendPtr makeIscsiDirectBackend(const BackendContext& ctx) {
-  return std::make_unique<iscsi_direct::IscsiDirectBackend>(ctx);
+  return std::make_unique<iscsi_direct::IscsiDirectBackend>(ctx, ctx.networkTimeout);
 }
 
 namespace iscsi_direct {

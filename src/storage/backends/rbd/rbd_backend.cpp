@@ -6,7 +6,7 @@
 namespace virtus::storage {
 
 StorageBackendPtr makeRbdBackend(const BackendContext& ctx) {
-  return std::make_unique<rbd::RbdBackend>(ctx);
+  return std::make_unique<rbd::RbdBackend>(ctx, ctx.networkTimeout);
 }
 
 namespace rbd {
