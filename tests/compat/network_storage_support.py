@@ -7,10 +7,21 @@ import shutil
 import signal
 import tempfile
 
-from compat_support import run_virsh
+import pytest
+
+from compat_support import Virtusd, require_virtusd, run_virsh
 from qemu_guest_support import BOOT_TIMEOUT, pid_alive, qemu_pid, tg, virsh_ok  # noqa: F401
 
 PATTERN = bytes(range(256)) * 256  # 64 KiB the guest sees at the start of its disk
+
+
+@pytest.fixture
+def virtusd():
+    """A virtusd of the test's own, stopped at the end."""
+    require_virtusd()
+    daemon = Virtusd()
+    yield daemon
+    daemon.stop()
 
 
 def virsh_fails(uri, *args):

@@ -13,8 +13,8 @@ import time
 import pytest
 
 from compat_support import VIRTUS_BIN, Libvirtd, Virtusd, require_virtusd, service_env
-from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,
-                                     define_secret, virsh_fails, virsh_ok, vol_info)
+from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,  # noqa: F401
+                                     define_secret, virsh_fails, virsh_ok, virtusd, vol_info)
 
 MIB = 1024 * 1024
 
@@ -60,14 +60,6 @@ def start_pool(uri, env, name, ceph_pool, user="admin", key_name="CEPH_ADMIN_KEY
                   base64.b64decode(env[key_name]))
     define_from_text(uri, "pool-define", pool_xml(env, name, ceph_pool, user, usage))
     virsh_ok(uri, "pool-start", name)
-
-
-@pytest.fixture
-def virtusd():
-    require_virtusd()
-    daemon = Virtusd()
-    yield daemon
-    daemon.stop()
 
 
 def image_info(env, spec):

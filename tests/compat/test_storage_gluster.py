@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from compat_support import Libvirtd, Virtusd, require_virtusd, service_env
-from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,
-                                     virsh_fails, virsh_ok, vol_info)
+from compat_support import Libvirtd, service_env
+from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,  # noqa: F401
+                                     virsh_fails, virsh_ok, virtusd, vol_info)
 
 MIB = 1024 * 1024
 
@@ -24,14 +24,6 @@ def pool_xml(env, name, directory):
     <name>%s</name>
   </source>
 </pool>""" % (name, env["GLUSTER_HOST"], directory, env["GLUSTER_VOLUME"])
-
-
-@pytest.fixture
-def virtusd():
-    require_virtusd()
-    daemon = Virtusd()
-    yield daemon
-    daemon.stop()
 
 
 @pytest.fixture

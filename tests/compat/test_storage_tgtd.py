@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from compat_support import Libvirtd, Virtusd, require_virtusd, service_env
-from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,
-                                     define_secret, virsh_fails, virsh_ok, vol_info)
+from compat_support import Libvirtd, service_env
+from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,  # noqa: F401
+                                     define_secret, virsh_fails, virsh_ok, virtusd, vol_info)
 
 MIB = 1024 * 1024
 CHAP_USER = "compatuser"
@@ -60,14 +60,6 @@ def target(tmp_path_factory):
         subprocess.run(["tgtadm", "-C", env["TGTD_CTRL"], "--lld", "iscsi", "--mode",
                         "account", "--op", "delete", "--user", CHAP_USER],
                        capture_output=True, timeout=30)
-
-
-@pytest.fixture
-def virtusd():
-    require_virtusd()
-    daemon = Virtusd()
-    yield daemon
-    daemon.stop()
 
 
 def pool_xml(env, name, iqn, auth=""):

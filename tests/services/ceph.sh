@@ -18,10 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 ACTION=${1:-}
 S=${2:-}
-if [ -z "$ACTION" ] || [ -z "$S" ]; then
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-fi
+require_args "$ACTION" "$S"
 PORT_V1=${CEPH_MON_PORT:-6789}
 PORT_V2=${CEPH_MON_PORT_V2:-3300}
 POOL=rbd

@@ -15,10 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 cmd=${1:-}
 dir=${2:-}
-if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-fi
+require_args "$cmd" "$dir"
 dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
 port=${GLUSTER_PORT:-24007}
 vol=${GLUSTER_VOLUME:-vol0}

@@ -41,3 +41,11 @@ write_env() {
   printf '%s\n' "$@" >"$dir/env.tmp"
   mv "$dir/env.tmp" "$dir/env"
 }
+
+# require_args ACTION DIR: exits 2 with the usage unless both are given.
+require_args() {
+  if [ -z "${1:-}" ] || [ -z "${2:-}" ]; then
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+  fi
+}

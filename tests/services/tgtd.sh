@@ -20,10 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 ACTION=${1:-}
 S=${2:-}
-if [ -z "$ACTION" ] || [ -z "$S" ]; then
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-fi
+require_args "$ACTION" "$S"
 PORT=${TGTD_PORT:-3260}
 CTRL=${TGTD_CTRL:-17}
 HOST=127.0.0.1

@@ -15,6 +15,7 @@
 #include "storage/backends/dir/wipe.h"
 #include "storage/formats/image_probe.h"
 #include "storage/formats/qcow2_writer.h"
+#include "storage/qcow2_volume_options.h"
 
 namespace virtus::storage::dir {
 
@@ -238,18 +239,7 @@ Result<std::string> DirBackend::backingFormatOf(const PoolRuntime& pool, const m
 }
 
 Result<void> DirBackend::buildQcow2Native(model::VolDef& vol, unsigned flags) {
-  formats::Qcow2Options opts;
-  opts.virtualSize = vol.capacity;
-  if (vol.target.clusterSize)
-    opts.clusterSize = static_cast<std::uint32_t>(*vol.target.clusterSize);
-  // libvirt asks qemu-img for compat 0.10 when the definition names none.
-  opts.compat = vol.target.compat.empty() ? "0.10" : vol.target.compat;
-  if (vol.target.lazyRefcounts && opts.compat == "0.10") {
-    return storageError(ErrorCode::ConfigUnsupported,
-                        "lazy_refcounts not supported with compat level 0.10");
-  }
-  opts.lazyRefcounts = vol.target.lazyRefcounts;
-  opts.preallocateMetadata = flags & driver::create_vol::kPreallocMetadata;
+  TRY_ASSIGN(formats::Qcow2Options opts, qcow2OptionsFor(vol, flags));
   if (vol.backingStore) {
     PoolRuntime scratch;
     scratch.def.target.path = parentDirectory(vol.target.path);

@@ -3,6 +3,7 @@
 #include "common/path_util.h"
 #include "storage/formats/image_format.h"
 #include "storage/formats/image_probe.h"
+#include "storage/image_format_facts.h"
 
 namespace virtus::storage::dir {
 
@@ -42,31 +43,10 @@ void fillFromStat(const os::FileStat& st, model::VolDef& vol) {
 }
 
 void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::VolDef& vol) {
-  using formats::ImageFormat;
-  // Reported as libvirt 9.0 sees the file: it knows no bochs, cloop, dmg or vhdx header, so
-  // those are raw volumes as large as the file.
-  const ImageFormat shown = formats::libvirtProbedFormat(info.format);
-  const bool seenAsRaw = shown == ImageFormat::Raw && info.format != ImageFormat::Raw &&
-                         info.format != ImageFormat::Luks;
+  // Reported as libvirt 9.0 sees the file: a header it does not know makes a raw volume as
+  // large as the file.
+  const bool seenAsRaw = fillImageFormatFacts(info, vol);
   vol.capacity = seenAsRaw ? vol.physical.value_or(info.virtualSize) : info.virtualSize;
-  vol.target.format = std::string(formats::imageFormatName(shown));
-  vol.target.encryption.reset();
-  if (info.format == ImageFormat::Luks) {
-    // A LUKS container is a raw volume that is encrypted, as libvirt presents it.
-    vol.target.format = "raw";
-    model::StorageEncryption enc;
-    enc.format = "luks";
-    vol.target.encryption = enc;
-  } else if (info.encrypted) {
-    model::StorageEncryption enc;
-    enc.format = info.encryptionFormat.empty() ? "qcow" : info.encryptionFormat;
-    vol.target.encryption = enc;
-  }
-  // libvirt names a compat level only for qcow2 version 3 images ("1.1"): a version 2 image
-  // has none in its volume XML.
-  vol.target.compat = info.format == ImageFormat::Qcow2 && info.compat == "1.1" ? "1.1" : "";
-  vol.target.lazyRefcounts = info.lazyRefcounts;
-  vol.target.hasFeatures = info.format == ImageFormat::Qcow2 && info.compat == "1.1";
   // vol.target.clusterSize is left as it is: libvirt 9.0 never fills it from a header, so a
   // volume shows one only while it keeps the definition it was created from.
   vol.backingStore.reset();

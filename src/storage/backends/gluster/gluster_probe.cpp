@@ -5,6 +5,7 @@
 #include "storage/backends/gluster/gluster_location.h"
 #include "storage/formats/image_format.h"
 #include "storage/formats/image_probe.h"
+#include "storage/image_format_facts.h"
 
 namespace virtus::storage::gluster {
 
@@ -37,28 +38,8 @@ std::string uriDirectory(const std::string& uri) {
 }
 
 void fillFromImage(const formats::ImageInfo& info, model::VolDef& vol) {
-  using formats::ImageFormat;
-  const ImageFormat shown = formats::libvirtProbedFormat(info.format);
-  const bool seenAsRaw = shown == ImageFormat::Raw && info.format != ImageFormat::Raw &&
-                         info.format != ImageFormat::Luks;
-  if (!seenAsRaw)
+  if (!fillImageFormatFacts(info, vol))
     vol.capacity = info.virtualSize;
-  vol.target.format = std::string(formats::imageFormatName(shown));
-  vol.target.encryption.reset();
-  if (info.format == ImageFormat::Luks) {
-    vol.target.format = "raw";
-    model::StorageEncryption enc;
-    enc.format = "luks";
-    vol.target.encryption = enc;
-  } else if (info.encrypted) {
-    model::StorageEncryption enc;
-    enc.format = info.encryptionFormat.empty() ? "qcow" : info.encryptionFormat;
-    vol.target.encryption = enc;
-  }
-  const bool v3 = info.format == ImageFormat::Qcow2 && info.compat == "1.1";
-  vol.target.compat = v3 ? "1.1" : "";
-  vol.target.lazyRefcounts = info.lazyRefcounts;
-  vol.target.hasFeatures = v3;
   vol.backingStore.reset();
   if (info.backingPath && !info.backingPath->empty()) {
     model::VolBackingStore backing;

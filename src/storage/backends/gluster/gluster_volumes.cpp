@@ -12,6 +12,7 @@
 #include "storage/backends/gluster/gluster_probe.h"
 #include "storage/formats/image_probe.h"
 #include "storage/formats/qcow2_writer.h"
+#include "storage/qcow2_volume_options.h"
 
 namespace virtus::storage::gluster {
 
@@ -149,18 +150,7 @@ Result<void> GlusterBackend::buildQcow2(GlusterConnection& conn, model::VolDef& 
     return storageError(ErrorCode::ConfigUnsupported,
                         "extended_l2 qcow2 volumes are not supported by the gluster backend");
   }
-  formats::Qcow2Options opts;
-  opts.virtualSize = vol.capacity;
-  if (vol.target.clusterSize)
-    opts.clusterSize = static_cast<std::uint32_t>(*vol.target.clusterSize);
-  // libvirt asks qemu-img for compat 0.10 when the definition names none.
-  opts.compat = vol.target.compat.empty() ? "0.10" : vol.target.compat;
-  if (vol.target.lazyRefcounts && opts.compat == "0.10") {
-    return storageError(ErrorCode::ConfigUnsupported,
-                        "lazy_refcounts not supported with compat level 0.10");
-  }
-  opts.lazyRefcounts = vol.target.lazyRefcounts;
-  opts.preallocateMetadata = flags & driver::create_vol::kPreallocMetadata;
+  TRY_ASSIGN(formats::Qcow2Options opts, qcow2OptionsFor(vol, flags));
   if (vol.backingStore) {
     const auto& backing = *vol.backingStore;
     std::string format = backing.format;

@@ -55,4 +55,17 @@ std::string formatSourceList(const model::PoolSource& spec,
   return w.take();
 }
 
+Result<std::string> hostPortOf(const model::PoolSource& source) {
+  if (source.hosts.size() != 1)
+    return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Storage,
+                     "Expected exactly 1 host for the storage pool");
+  const model::PoolSourceHost& host = source.hosts.front();
+  if (host.name.empty())
+    return makeError(ErrorCode::InternalError, ErrorDomain::Storage, "missing source host");
+  const int port = host.port && *host.port != 0 ? *host.port : kDefaultIscsiPort;
+  if (host.name.find(':') != std::string::npos)
+    return "[" + host.name + "]:" + std::to_string(port);
+  return host.name + ":" + std::to_string(port);
+}
+
 }  // namespace virtus::storage::iscsi

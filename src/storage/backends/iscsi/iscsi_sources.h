@@ -13,6 +13,13 @@
 
 namespace virtus::storage::iscsi {
 
+inline constexpr int kDefaultIscsiPort = 3260;
+
+// "HOST:PORT" (an IPv6 host in brackets; port 3260 when none is given) of a source with
+// exactly one host: VIR_ERR_CONFIG_UNSUPPORTED "Expected exactly 1 host for the storage pool"
+// otherwise, VIR_ERR_INTERNAL_ERROR "missing source host" for an empty name.
+Result<std::string> hostPortOf(const model::PoolSource& source);
+
 // The hosts and initiator IQN of a source specification (libvirt's
 // virStoragePoolDefParseSourceString for these types). An empty `xml` is
 // VIR_ERR_INVALID_ARG "hostname must be specified for iscsi sources".

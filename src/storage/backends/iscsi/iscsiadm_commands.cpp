@@ -30,16 +30,8 @@ os::Command nodeCommand(std::string_view portal, std::string_view target, std::s
 }  // namespace
 
 Result<std::string> portalOf(const model::PoolSource& source) {
-  if (source.hosts.size() != 1)
-    return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Storage,
-                     "Expected exactly 1 host for the storage pool");
-  const model::PoolSourceHost& host = source.hosts.front();
-  if (host.name.empty())
-    return makeError(ErrorCode::InternalError, ErrorDomain::Storage, "missing source host");
-  int port = host.port && *host.port != 0 ? *host.port : kDefaultIscsiPort;
-  if (host.name.find(':') != std::string::npos)
-    return "[" + host.name + "]:" + std::to_string(port) + ",1";
-  return host.name + ":" + std::to_string(port) + ",1";
+  TRY_ASSIGN(std::string hostPort, hostPortOf(source));
+  return hostPort + ",1";
 }
 
 std::string ifaceNameFor(std::string_view initiatorIqn) {

@@ -15,14 +15,14 @@
 #include "common/result.h"
 #include "model/storage/pool_def.h"
 #include "os/command.h"
+#include "storage/backends/iscsi/iscsi_sources.h"
 
 namespace virtus::storage::iscsi {
 
-inline constexpr int kDefaultIscsiPort = 3260;
 inline constexpr std::string_view kIscsiadm = "iscsiadm";
 inline constexpr std::string_view kScsiId = "/lib/udev/scsi_id";
 
-// The portal of a source with exactly one host (VIR_ERR_CONFIG_UNSUPPORTED otherwise).
+// The portal iscsiadm takes: hostPortOf (iscsi_sources.h) with libvirt's ",1" tag.
 Result<std::string> portalOf(const model::PoolSource& source);
 
 // The interface record Virtus creates for an initiator IQN: the same IQN always gives the

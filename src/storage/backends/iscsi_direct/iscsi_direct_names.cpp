@@ -18,17 +18,6 @@ std::optional<unsigned> parseUnsigned(std::string_view text) {
 
 }  // namespace
 
-Result<std::string> portalOf(const model::PoolSource& source) {
-  if (source.hosts.size() != 1)
-    return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Storage,
-                     "Expected exactly 1 host for the storage pool");
-  const model::PoolSourceHost& host = source.hosts.front();
-  int port = host.port.value_or(kDefaultIscsiPort);
-  if (host.name.find(':') != std::string::npos)
-    return "[" + host.name + "]:" + std::to_string(port);
-  return host.name + ":" + std::to_string(port);
-}
-
 std::string volumeName(unsigned lun) {
   return std::string(kVolumePrefix) + std::to_string(lun);
 }

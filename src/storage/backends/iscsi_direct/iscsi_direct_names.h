@@ -11,13 +11,14 @@
 
 #include "common/result.h"
 #include "model/storage/pool_def.h"
+#include "storage/backends/iscsi/iscsi_sources.h"
 
 namespace virtus::storage::iscsi_direct {
 
-inline constexpr int kDefaultIscsiPort = 3260;
-
-// The portal of a source with exactly one host (VIR_ERR_CONFIG_UNSUPPORTED otherwise).
-Result<std::string> portalOf(const model::PoolSource& source);
+// libiscsi's portal, "HOST:PORT" (shared with the iscsi pool type).
+inline Result<std::string> portalOf(const model::PoolSource& source) {
+  return iscsi::hostPortOf(source);
+}
 
 std::string volumeName(unsigned lun);
 std::string volumePath(std::string_view portal, std::string_view target, unsigned lun);
