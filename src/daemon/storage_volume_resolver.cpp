@@ -1,5 +1,6 @@
 #include "daemon/storage_volume_resolver.h"
 
+#include "daemon/volume_network_source.h"
 #include "model/storage/pool_xml.h"
 #include "model/storage/vol_xml.h"
 
@@ -23,6 +24,12 @@ qemu::VolumeResolver makeStorageVolumeResolver(driver::StorageDriver& storage) {
       case model::VolType::Block:
         out.type = "block";
         break;
+      case model::VolType::Network: {
+        TRY_ASSIGN(out.network, networkSourceOfVolume(poolDef, volDef));
+        out.type = "network";
+        out.format = volDef.target.format;
+        return out;
+      }
       default:
         return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Qemu,
                          "storage volume '" + volume + "' of pool '" + pool + "' is of type '" +

@@ -1,6 +1,7 @@
 // Disks of type 'volume' (<source pool= volume=>) reach the QEMU driver as a path and a
-// format: this resolver asks the storage driver, as libvirt's QEMU driver asks its storage
-// driver when it prepares a guest's disks.
+// format, or for network pools as a network source (volume_network_source.h): this resolver
+// asks the storage driver, as libvirt's QEMU driver asks its storage driver when it prepares
+// a guest's disks.
 #pragma once
 
 #include "driver/storage_driver.h"

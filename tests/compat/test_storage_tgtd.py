@@ -140,22 +140,23 @@ def test_chap(target, virtusd):
     assert chap_iqn in err, err
 
 
-def test_guest_reads_a_lun_over_chap(target, virtusd):
+def test_guest_reads_a_lun_of_a_chap_pool_as_a_volume_disk(target, virtusd):
+    """<disk type='volume'> on an iscsi-direct pool: QEMU reaches the LUN itself, with the
+    pool's host, initiator IQN and CHAP secret (libvirt's translation of such disks)."""
     env, _, chap_iqn, luns = target
     with open(luns[2], "r+b") as f:
         f.write(PATTERN)
     uri = virtusd.uri()
     define_secret(uri, "<usage type='iscsi'><target>guest</target></usage>",
                   CHAP_PASSWORD.encode())
-    disk = """<disk type='network' device='disk'>
+    define_from_text(uri, "pool-define", pool_xml(env, "gchap", chap_iqn, chap_auth("guest")))
+    virsh_ok(uri, "pool-start", "gchap")
+    disk = """<disk type='volume' device='disk'>
       <driver name='qemu' type='raw'/>
-      <source protocol='iscsi' name='%s/1'>
-        <host name='%s' port='%s'/>
-        <initiator><iqn name='%s'/></initiator>
-        <auth username='%s'><secret type='iscsi' usage='guest'/></auth>
-      </source>
+      <source pool='gchap' volume='unit:0:0:1'/>
       <target dev='vda' bus='virtio'/>
-    </disk>""" % (chap_iqn, env["ISCSI_HOST"], env["ISCSI_PORT"], INITIATOR, CHAP_USER)
+    </disk>"""
     report = boot_guest_with_disk(virtusd, disk)
     vda = report.disk("vda")
     assert vda is not None and vda.size == 8 * MIB and vda.head == PATTERN[:16], report
+    virsh_ok(uri, "pool-destroy", "gchap")

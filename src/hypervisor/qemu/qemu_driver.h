@@ -33,9 +33,11 @@ namespace virtus::qemu {
 
 // What a <disk type='volume'> points at, from the storage driver.
 struct ResolvedVolume {
-  std::string type = "file";  // file or block
+  std::string type = "file";  // file, block or network
   std::string path;
   std::string format;  // raw, qcow2, ...
+  // type network: the source's protocol, name, hosts, initiator and auth (the rest unused).
+  model::StorageSource network;
 };
 using VolumeResolver =
     std::function<Result<ResolvedVolume>(const std::string& pool, const std::string& volume)>;

@@ -88,6 +88,13 @@ Result<void> QemuDomainDriver::resolveVolume(model::DiskDef& disk) {
   TRY_ASSIGN(ResolvedVolume vol, config_.resolveVolume(disk.src.pool, disk.src.volume));
   disk.src.type = vol.type;
   disk.src.path = vol.path;
+  if (vol.type == "network") {
+    disk.src.protocol = vol.network.protocol;
+    disk.src.name = vol.network.name;
+    disk.src.hosts = vol.network.hosts;
+    disk.src.initiatorIqn = vol.network.initiatorIqn;
+    disk.src.auth = vol.network.auth;
+  }
   disk.src.pool.clear();
   disk.src.volume.clear();
   disk.src.mode.clear();
