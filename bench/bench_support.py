@@ -435,6 +435,17 @@ def summary(samples):
             "max": ordered[-1]}
 
 
+def stats(samples):
+    """Median, 90th percentile (nearest rank), min and max of the samples that are not None,
+    with the samples as given; None when there are none."""
+    ordered = sorted(x for x in samples if x is not None)
+    if not ordered:
+        return None
+    return {"count": len(ordered), "median": statistics.median(ordered),
+            "p90": nearest_rank(ordered, 0.9), "min": ordered[0], "max": ordered[-1],
+            "samples": samples}
+
+
 def percentile(ordered, fraction):
     """rpc_bench's percentile: the value at index int(n * fraction) of the sorted samples."""
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]

@@ -39,7 +39,6 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import struct
 import subprocess
 import sys
@@ -48,21 +47,12 @@ import time
 import uuid
 
 from bench_support import (PYTHON, VIRTLOCKD, Bounded, Libvirtd, Virtlockd, VirtusLockd, Virtusd,
-                           cpu_seconds, daemon_identity, exit_with, nearest_rank, run_and_print)
+                           cpu_seconds, daemon_identity, exit_with, run_and_print, stats)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DISKS = 4
 DOMAIN = "lbench"  # short: libvirtd's monitor socket path holds it
 LOCKD_CONF = 'lock_manager = "lockd"\n'
-
-
-def stats(samples):
-    ordered = sorted(x for x in samples if x is not None)
-    if not ordered:
-        return None
-    return {"count": len(ordered), "median": statistics.median(ordered),
-            "p90": nearest_rank(ordered, 0.9), "min": ordered[0], "max": ordered[-1],
-            "samples": samples}
 
 
 def byte0_locked(path):

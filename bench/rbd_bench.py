@@ -38,14 +38,13 @@ import contextlib
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from bench_support import (Bounded, Libvirtd, Virtusd, cpu_seconds, exit_with, nearest_rank,
-                           run_and_print)
+from bench_support import (Bounded, Libvirtd, Virtusd, cpu_seconds, exit_with, run_and_print,
+                           stats)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CEPH_SH = os.path.join(HERE, "..", "tests", "services", "ceph.sh")
@@ -53,15 +52,6 @@ POOL = "rbdbench"            # the libvirt pool's name on both daemons
 IMAGE_SIZE = 1 << 30         # thin: no data is written
 CEPH_TIMEOUT = 60            # librados operation timeouts of the benchmark's own client, s
 VIR_ERR_NO_STORAGE_VOL = 50
-
-
-def stats(samples):
-    ordered = sorted(samples)
-    if not ordered:
-        return None
-    return {"count": len(ordered), "median": statistics.median(ordered),
-            "p90": nearest_rank(ordered, 0.9), "min": ordered[0], "max": ordered[-1],
-            "samples": samples}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include "storage/formats/image_probe.h"
 #include "storage/formats/qcow2_writer.h"
 #include "storage/qcow2_volume_options.h"
+#include "storage/volume_copy_rules.h"
 
 namespace virtus::storage::dir {
 
@@ -26,10 +27,6 @@ constexpr std::uint32_t kDefaultVolMode = 0600;
 
 Error storageError(ErrorCode code, std::string message) {
   return makeError(code, ErrorDomain::Storage, std::move(message));
-}
-
-std::string formatOf(const model::VolDef& vol) {
-  return vol.target.format.empty() ? std::string("raw") : vol.target.format;
 }
 
 std::uint32_t volMode(const model::VolDef& vol) {
@@ -58,7 +55,7 @@ Result<void> DirBackend::createVol(PoolRuntime& pool, model::VolDef& vol) {
     return storageError(ErrorCode::OperationInvalid,
                         "volume name '" + vol.name + "' cannot contain '/'");
   }
-  const std::string format = formatOf(vol);
+  const std::string format = volumeFormat(vol);
   vol.type = format == "dir"     ? model::VolType::Dir
              : format == "ploop" ? model::VolType::Ploop
                                  : model::VolType::File;
@@ -75,7 +72,7 @@ Result<void> DirBackend::createVol(PoolRuntime& pool, model::VolDef& vol) {
 Result<void> DirBackend::buildVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags) {
   using namespace driver::create_vol;
   TRY(checkFlags(flags, kPreallocMetadata | kReflink, "virStorageBackendFileSystemVolBuild"));
-  const std::string format = formatOf(vol);
+  const std::string format = volumeFormat(vol);
   if (format == "raw")
     return buildRaw(vol, nullptr, flags, {});
   if (format == "dir")
@@ -98,7 +95,7 @@ Result<void> DirBackend::buildVol(PoolRuntime& pool, model::VolDef& vol, unsigne
 Result<void> DirBackend::buildRaw(model::VolDef& vol, const model::VolDef* source, unsigned flags,
                                   const driver::ProgressFn& progress) {
   using namespace driver::create_vol;
-  const bool isRaw = formatOf(vol) == "raw";
+  const bool isRaw = volumeFormat(vol) == "raw";
   if (isRaw && (flags & kPreallocMetadata)) {
     return storageError(ErrorCode::ConfigUnsupported,
                         "metadata preallocation is not supported for raw volumes");
@@ -305,17 +302,9 @@ Result<void> DirBackend::buildVolFrom(PoolRuntime& pool, model::VolDef& vol,
   using namespace driver::create_vol;
   (void)pool;
   TRY(checkFlags(flags, kPreallocMetadata | kReflink, "virStorageBackendFileSystemVolBuildFrom"));
-  const std::string dstFormat = formatOf(vol);
-  const std::string srcFormat = formatOf(source);
-  if (dstFormat == "dir" || source.type == model::VolType::Dir) {
-    return storageError(ErrorCode::OperationUnsupported,
-                        "cannot copy from volume '" + source.name + "' to a directory volume");
-  }
-  if (vol.target.encryption) {
-    return storageError(ErrorCode::ConfigUnsupported,
-                        "storage pool does not support building encrypted volumes from other "
-                        "volumes");
-  }
+  TRY(checkVolumeCopy(vol, source));
+  const std::string dstFormat = volumeFormat(vol);
+  const std::string srcFormat = volumeFormat(source);
   vol.capacity = std::max(vol.capacity, source.capacity);
   if (srcFormat == "raw" && dstFormat == "raw")
     return buildRaw(vol, &source, flags, progress);
@@ -405,7 +394,7 @@ Result<void> DirBackend::resizeVol(PoolRuntime& pool, model::VolDef& vol, std::u
       capacity - vol.allocation > pool.def.available) {
     return storageError(ErrorCode::OperationFailed, "Not enough space left in storage pool");
   }
-  const std::string format = formatOf(vol);
+  const std::string format = volumeFormat(vol);
   if (format == "raw" && !vol.target.encryption) {
     auto opened = ctx_.fs.open(vol.target.path, os::OpenMode::ReadWrite);
     if (!opened) {

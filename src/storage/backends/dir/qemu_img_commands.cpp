@@ -1,15 +1,13 @@
 #include "storage/backends/dir/qemu_img_commands.h"
 
+#include "storage/volume_copy_rules.h"
+
 namespace virtus::storage::dir {
 
 namespace {
 
 Error configUnsupported(std::string message) {
   return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Storage, std::move(message));
-}
-
-std::string formatOf(const model::VolDef& vol) {
-  return vol.target.format.empty() ? std::string("raw") : vol.target.format;
 }
 
 std::uint64_t kibUp(std::uint64_t bytes) {
@@ -20,7 +18,7 @@ std::uint64_t kibUp(std::uint64_t bytes) {
 
 Result<std::string> qemuImgCreateOptions(const model::VolDef& vol, const std::string& backingFormat,
                                          unsigned flags) {
-  const std::string format = formatOf(vol);
+  const std::string format = volumeFormat(vol);
   const bool isQcow2 = format == "qcow2";
   if (vol.target.encryption) {
     return configUnsupported("storage pool does not support encrypted volumes");
@@ -65,7 +63,7 @@ Result<os::Command> buildQemuImgCreate(const model::VolDef& vol, const std::stri
   TRY_ASSIGN(auto opts, qemuImgCreateOptions(vol, backingFormat, flags));
   os::Command cmd;
   cmd.program = kQemuImg;
-  cmd.args = {"create", "-f", formatOf(vol)};
+  cmd.args = {"create", "-f", volumeFormat(vol)};
   if (vol.backingStore) {
     cmd.args.push_back("-b");
     cmd.args.push_back(vol.backingStore->path);
@@ -92,7 +90,7 @@ Result<os::Command> buildQemuImgConvert(const model::VolDef& vol, const model::V
   TRY_ASSIGN(auto opts, qemuImgCreateOptions(noBacking, "", flags));
   os::Command cmd;
   cmd.program = kQemuImg;
-  cmd.args = {"convert", "-f", formatOf(source), "-O", formatOf(vol)};
+  cmd.args = {"convert", "-f", volumeFormat(source), "-O", volumeFormat(vol)};
   if (!opts.empty()) {
     cmd.args.push_back("-o");
     cmd.args.push_back(opts);

@@ -13,6 +13,7 @@
 #include "storage/formats/image_probe.h"
 #include "storage/formats/qcow2_writer.h"
 #include "storage/qcow2_volume_options.h"
+#include "storage/volume_copy_rules.h"
 
 namespace virtus::storage::gluster {
 
@@ -28,10 +29,6 @@ Error storageError(ErrorCode code, std::string message) {
 
 Result<void> checkStorageFlags(unsigned flags, unsigned supported, std::string_view function) {
   return checkFlags(flags, supported, function, ErrorDomain::Storage);
-}
-
-std::string formatOf(const model::VolDef& vol) {
-  return vol.target.format.empty() ? std::string("raw") : vol.target.format;
 }
 
 // The path inside the gluster volume of one of the pool's volumes.
@@ -78,7 +75,7 @@ Result<void> GlusterBackend::createVol(PoolRuntime& pool, model::VolDef& vol) {
     return storageError(ErrorCode::OperationInvalid,
                         "volume name '" + vol.name + "' cannot contain '/'");
   }
-  const std::string format = formatOf(vol);
+  const std::string format = volumeFormat(vol);
   if (format != "raw" && format != "qcow2" && format != "dir") {
     return storageError(ErrorCode::NoSupport, "creation of '" + format +
                                                   "' volumes is not supported by the gluster "
@@ -105,7 +102,7 @@ Result<void> GlusterBackend::buildVol(PoolRuntime& pool, model::VolDef& vol, uns
   }
   TRY_ASSIGN(auto conn, connection(pool.def));
   const std::string path = pathOf(*conn, vol);
-  const std::string format = formatOf(vol);
+  const std::string format = volumeFormat(vol);
   if (format == "raw")
     return buildRaw(*conn, vol, path, flags);
   if (format == "qcow2")
@@ -214,17 +211,9 @@ Result<void> GlusterBackend::buildVolFrom(PoolRuntime& pool, model::VolDef& vol,
     return storageError(ErrorCode::ConfigUnsupported,
                         "metadata preallocation is not supported for copies of volumes");
   }
-  const std::string dstFormat = formatOf(vol);
-  const std::string srcFormat = formatOf(source);
-  if (dstFormat == "dir" || source.type == model::VolType::Netdir) {
-    return storageError(ErrorCode::OperationUnsupported,
-                        "cannot copy from volume '" + source.name + "' to a directory volume");
-  }
-  if (vol.target.encryption) {
-    return storageError(ErrorCode::ConfigUnsupported,
-                        "storage pool does not support building encrypted volumes from other "
-                        "volumes");
-  }
+  TRY(checkVolumeCopy(vol, source));
+  const std::string dstFormat = volumeFormat(vol);
+  const std::string srcFormat = volumeFormat(source);
   if (srcFormat != dstFormat) {
     return storageError(ErrorCode::NoSupport, "converting volume '" + source.name + "' from '" +
                                                   srcFormat + "' to '" + dstFormat +
@@ -325,7 +314,7 @@ Result<void> GlusterBackend::resizeVol(PoolRuntime& pool, model::VolDef& vol,
                                        std::uint64_t capacity, unsigned flags) {
   using namespace driver::resize_vol;
   TRY(checkStorageFlags(flags, kAllocate | kShrink, "virStorageBackendGlusterVolResize"));
-  const std::string format = formatOf(vol);
+  const std::string format = volumeFormat(vol);
   if (format != "raw" || vol.target.encryption) {
     return storageError(ErrorCode::NoSupport,
                         "resizing '" + format + (vol.target.encryption ? "' encrypted" : "'") +
