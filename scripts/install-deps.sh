@@ -30,6 +30,9 @@ packages=(
   # an iSCSI target), with their command-line tools
   ceph-mon ceph-osd ceph-mgr ceph-common uuid-runtime glusterfs-server glusterfs-client tgt
   libiscsi-bin
+  # local block storage backends: libblkid (what a device holds before a build) and the tools
+  # the fs, disk and logical pools run (mkfs for ext4, xfs, vfat and btrfs; parted; LVM)
+  libblkid-dev e2fsprogs xfsprogs dosfstools btrfs-progs parted lvm2 util-linux
   # bench: images made through librbd from python (rbd_bench.py)
   python3-rados python3-rbd
 )

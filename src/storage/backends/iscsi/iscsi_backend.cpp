@@ -14,7 +14,7 @@
 namespace virtus::storage {
 
 StorageBackendPtr makeIscsiBackend(const BackendContext& ctx) {
-  return std::make_unique<iscsi::IscsiBackend>(ctx, iscsi::HostRoots{});
+  return std::make_unique<iscsi::IscsiBackend>(ctx, HostRoots{});
 }
 
 namespace iscsi {

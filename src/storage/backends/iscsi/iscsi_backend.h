@@ -25,6 +25,7 @@
 
 #include <string>
 
+#include "storage/host_roots.h"
 #include "storage/storage_backend.h"
 
 namespace virtus::storage {
@@ -33,13 +34,6 @@ namespace virtus::storage {
 StorageBackendPtr makeIscsiBackend(const BackendContext& ctx);
 
 namespace iscsi {
-
-// Where the host's sysfs and device nodes are: the real ones, or trees in a temporary
-// directory in tests.
-struct HostRoots {
-  std::string sys = "/sys";
-  std::string dev = "/dev";
-};
 
 class IscsiBackend final : public StorageBackend {
  public:
