@@ -93,6 +93,7 @@ using DirectoryPtr = std::unique_ptr<Directory>;
 enum class OpenMode {
   Read,             // O_RDONLY
   ReadWrite,        // O_RDWR
+  WriteOnly,        // O_WRONLY: sysfs attributes that refuse readers (scan, vport_create)
   CreateExclusive,  // O_RDWR | O_CREAT | O_EXCL, with the given mode
 };
 

@@ -304,6 +304,9 @@ Result<FilePtr> LinuxFileSystem::open(const std::string& path, OpenMode mode,
     case OpenMode::ReadWrite:
       flags |= O_RDWR;
       break;
+    case OpenMode::WriteOnly:
+      flags |= O_WRONLY;
+      break;
     case OpenMode::CreateExclusive:
       flags |= O_RDWR | O_CREAT | O_EXCL;
       break;

@@ -1,4 +1,4 @@
-// Upload and download of a dir pool's volume file (libvirt's
+// Upload and download of a local volume, a file or a block device (libvirt's
 // virStorageBackendVolUploadLocal / virStorageBackendVolDownloadLocal over an fd stream),
 // sparse-aware: holes travel as holes.
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include "os/file_system.h"
 #include "storage/backends/dir/dir_backend.h"
 #include "storage/backends/dir/dir_errors.h"
+#include "storage/backends/dir/local_streams.h"
 #include "storage/backends/dir/sparse_copy.h"
 #include "storage/backends/dir/volume_probe.h"
 
@@ -69,21 +70,21 @@ Error streamFull() {
 
 }  // namespace
 
-Result<void> DirBackend::uploadVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t offset,
-                                   std::uint64_t length, unsigned flags,
-                                   driver::StreamSource& source,
-                                   const driver::ProgressFn& progress) {
-  (void)pool;
+Result<void> uploadLocal(os::FileSystem& fs, const model::VolDef& vol, std::uint64_t offset,
+                         std::uint64_t length, unsigned flags, driver::StreamSource& source,
+                         const driver::ProgressFn& progress) {
   TRY(checkFlags(flags, driver::stream_flags::kSparseStream, "virStorageBackendVolUploadLocal"));
   TRY(rejectDirectory(vol));
   const bool sparse = flags & driver::stream_flags::kSparseStream;
-  const bool isRaw = vol.target.format.empty() || vol.target.format == "raw";
+  // Block volumes (partitions, LVs, zvols) are raw whatever their format names.
+  const bool isRaw =
+      vol.type == model::VolType::Block || vol.target.format.empty() || vol.target.format == "raw";
   if (isRaw && offset > vol.capacity) {
     return storageError(ErrorCode::InvalidArg,
                         "offset " + std::to_string(offset) + " is beyond the capacity of volume '" +
                             vol.name + "' (" + std::to_string(vol.capacity) + " bytes)");
   }
-  TRY_ASSIGN(auto file, ctx_.fs.open(vol.target.path, os::OpenMode::ReadWrite));
+  TRY_ASSIGN(auto file, fs.open(vol.target.path, os::OpenMode::ReadWrite));
   std::uint64_t pos = offset;
   const bool bounded = length > 0;
   const std::uint64_t end = offset + length;
@@ -113,20 +114,16 @@ Result<void> DirBackend::uploadVol(PoolRuntime& pool, model::VolDef& vol, std::u
     if (progress)
       progress(pos - offset, length);
   }
-  TRY(file->sync());
-  file.reset();
-  TRY(probeVolumeFile(ctx_.fs, vol));
-  return ok();
+  return file->sync();
 }
 
-Result<void> DirBackend::downloadVol(PoolRuntime& pool, const model::VolDef& vol,
-                                     std::uint64_t offset, std::uint64_t length, unsigned flags,
-                                     driver::StreamSink& sink, const driver::ProgressFn& progress) {
-  (void)pool;
+Result<void> downloadLocal(os::FileSystem& fs, const model::VolDef& vol, std::uint64_t offset,
+                           std::uint64_t length, unsigned flags, driver::StreamSink& sink,
+                           const driver::ProgressFn& progress) {
   TRY(checkFlags(flags, driver::stream_flags::kSparseStream, "virStorageBackendVolDownloadLocal"));
   TRY(rejectDirectory(vol));
   const bool sparse = flags & driver::stream_flags::kSparseStream;
-  TRY_ASSIGN(auto file, ctx_.fs.open(vol.target.path, os::OpenMode::Read));
+  TRY_ASSIGN(auto file, fs.open(vol.target.path, os::OpenMode::Read));
   TRY_ASSIGN(auto st, file->stat());
   if (offset > st.size) {
     return storageError(ErrorCode::InvalidArg, "offset " + std::to_string(offset) +
@@ -171,6 +168,24 @@ Result<void> DirBackend::downloadVol(PoolRuntime& pool, const model::VolDef& vol
     }
   }
   return sink.finish();
+}
+
+Result<void> DirBackend::uploadVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t offset,
+                                   std::uint64_t length, unsigned flags,
+                                   driver::StreamSource& source,
+                                   const driver::ProgressFn& progress) {
+  (void)pool;
+  TRY(uploadLocal(ctx_.fs, vol, offset, length, flags, source, progress));
+  // What was uploaded may be an image of another format now.
+  TRY(probeVolumeFile(ctx_.fs, vol));
+  return ok();
+}
+
+Result<void> DirBackend::downloadVol(PoolRuntime& pool, const model::VolDef& vol,
+                                     std::uint64_t offset, std::uint64_t length, unsigned flags,
+                                     driver::StreamSink& sink, const driver::ProgressFn& progress) {
+  (void)pool;
+  return downloadLocal(ctx_.fs, vol, offset, length, flags, sink, progress);
 }
 
 }  // namespace virtus::storage::dir
