@@ -247,7 +247,8 @@ Result<void> IscsiBackend::refreshPool(PoolRuntime& pool) {
   TRY_ASSIGN(unsigned host, sessionHost(ctx_.fs, roots_.sys, *session));
   TRY_ASSIGN(auto luns, hostLuns(ctx_.fs, roots_.sys, host));
   TRY_ASSIGN(auto volumes,
-             lunVolumes(LunHost{ctx_.fs, ctx_.commands, roots_.dev}, def.target.path, luns));
+             lunVolumes(LunHost{ctx_.fs, ctx_.commands, roots_.dev, ctx_.networkTimeout},
+                        def.target.path, luns));
   for (const model::VolDef& vol : volumes) {
     def.capacity += vol.capacity;
     def.allocation += vol.allocation;

@@ -92,13 +92,6 @@ os::Command buildLogout(std::string_view portal, std::string_view target,
   return nodeCommand(portal, target, "--logout", iface);
 }
 
-os::Command buildScsiId(std::string_view devicePath) {
-  os::Command cmd;
-  cmd.program = std::string(kScsiId);
-  cmd.args = {"--replace-whitespace", "--whitelisted", "--device", std::string(devicePath)};
-  return cmd;
-}
-
 os::Command buildUdevSettle() {
   os::Command cmd;
   cmd.program = "udevadm";

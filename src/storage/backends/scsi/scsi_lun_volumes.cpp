@@ -1,13 +1,13 @@
-#include "storage/backends/iscsi/iscsi_volumes.h"
+#include "storage/backends/scsi/scsi_lun_volumes.h"
 
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
 
-#include "storage/backends/iscsi/iscsiadm_commands.h"
+#include "storage/backends/scsi/scsi_commands.h"
 
-namespace virtus::storage::iscsi {
+namespace virtus::storage::scsi {
 
 namespace {
 
@@ -44,8 +44,9 @@ Result<std::map<DeviceId, std::string>> indexTargetDir(os::FileSystem& fs,
 
 // libvirt's virStorageFileGetSCSIKey: the serial scsi_id prints, or the path when it prints
 // none or fails. Only a missed deadline is an error: the refresh must not hang.
-Result<std::string> scsiKey(os::CommandRunner& commands, const std::string& path) {
-  auto run = commands.run(buildScsiId(path));
+Result<std::string> scsiKey(os::CommandRunner& commands, const std::string& path,
+                            std::chrono::milliseconds timeout) {
+  auto run = commands.run(buildScsiId(path, timeout));
   if (!run) {
     if (run.error().code == ErrorCode::OperationTimeout)
       return std::move(run).error();
@@ -101,10 +102,10 @@ Result<std::vector<model::VolDef>> lunVolumes(const LunHost& host, const std::st
     vol.target.perms.mode = node->mode;
     vol.target.perms.uid = node->uid;
     vol.target.perms.gid = node->gid;
-    TRY_ASSIGN(vol.key, scsiKey(host.commands, vol.target.path));
+    TRY_ASSIGN(vol.key, scsiKey(host.commands, vol.target.path, host.timeout));
     volumes.push_back(std::move(vol));
   }
   return volumes;
 }
 
-}  // namespace virtus::storage::iscsi
+}  // namespace virtus::storage::scsi
