@@ -257,6 +257,25 @@ void formatNamespaceData(XmlWriter& w, const PoolTypeTraits& traits, const PoolD
 
 }  // namespace
 
+Result<PoolSource> parsePoolSourceSpec(std::string_view xml, PoolType type) {
+  TRY_ASSIGN(pugi::xml_document doc,
+             parseXmlDocument(xml, "source", "storage_source_specification", ErrorDomain::Storage));
+  PoolDef def;
+  def.type = type;
+  TRY(parseSource(doc.document_element(), poolTypeTraits(type), def));
+  return std::move(def.source);
+}
+
+std::string formatPoolSourceList(PoolType type, const std::vector<PoolSource>& sources) {
+  const PoolTypeTraits& traits = poolTypeTraits(type);
+  XmlWriter w;
+  w.open("sources");
+  for (const PoolSource& source : sources)
+    formatSource(w, traits, source);
+  w.close("sources");
+  return w.take();
+}
+
 Result<PoolDef> parsePoolXml(std::string_view xml) {
   TRY_ASSIGN(pugi::xml_document doc, parseDocument(xml));
   pugi::xml_node root = doc.document_element();

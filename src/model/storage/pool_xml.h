@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "model/storage/pool_def.h"
@@ -23,5 +24,14 @@ Result<PoolDef> readPoolXml(std::string_view xml);
 
 // libvirt's virStoragePoolDefFormat.
 std::string formatPoolXml(const PoolDef& def);
+
+// The <source> a client hands to virConnectFindStoragePoolSources, parsed as `type`'s pool
+// source (libvirt's virStoragePoolDefParseSourceString): the source format is checked against
+// the type's formats and defaulted as in a pool definition.
+Result<PoolSource> parsePoolSourceSpec(std::string_view xml, PoolType type);
+
+// libvirt's virStoragePoolSourceListFormat: <sources> with one <source> each, as `type`'s
+// pool definitions format them.
+std::string formatPoolSourceList(PoolType type, const std::vector<PoolSource>& sources);
 
 }  // namespace virtus::model

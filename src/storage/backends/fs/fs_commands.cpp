@@ -12,6 +12,10 @@ Error internal(std::string message) {
   return makeError(ErrorCode::InternalError, ErrorDomain::Storage, std::move(message));
 }
 
+Error unsupported(std::string message) {
+  return makeError(ErrorCode::ConfigUnsupported, ErrorDomain::Storage, std::move(message));
+}
+
 std::string mountOptions(const model::PoolDef& def, std::string_view typeOption) {
   std::string opts(kDefaultMountOpts);
   auto append = [&opts](std::string_view option) {
@@ -31,7 +35,7 @@ std::string mountOptions(const model::PoolDef& def, std::string_view typeOption)
 Result<void> checkMountSource(const model::PoolDef& def) {
   if (def.type == model::PoolType::Netfs) {
     if (def.source.hosts.size() != 1) {
-      return internal("expected exactly 1 host for the storage pool");
+      return unsupported("expected exactly 1 host for the storage pool");
     }
     if (def.source.hosts[0].name.empty())
       return internal("missing source host");
@@ -42,7 +46,7 @@ Result<void> checkMountSource(const model::PoolDef& def) {
   if (def.source.devices.empty())
     return internal("missing source device");
   if (def.source.devices.size() != 1) {
-    return internal("expected exactly 1 device for the storage pool");
+    return unsupported("expected exactly 1 device for the storage pool");
   }
   return ok();
 }
@@ -83,6 +87,27 @@ os::Command buildMountCommand(const model::PoolDef& def) {
   }
   cmd.args.push_back(mountSource(def));
   cmd.args.push_back(def.target.path);
+  return cmd;
+}
+
+os::Command buildUmountCommand(const model::PoolDef& def) {
+  os::Command cmd;
+  cmd.program = "umount";
+  cmd.args = {def.target.path};
+  return cmd;
+}
+
+os::Command buildMkfsCommand(std::string_view format, const std::string& device) {
+  os::Command cmd;
+  cmd.program = "mkfs";
+  cmd.args = {"-t", std::string(format)};
+  if (format == "xfs")
+    cmd.args.push_back("-f");
+  else if (format == "ext2" || format == "ext3" || format == "ext4")
+    cmd.args.push_back("-F");
+  else if (format == "vfat")
+    cmd.args.push_back("-I");
+  cmd.args.push_back(device);
   return cmd;
 }
 

@@ -79,10 +79,45 @@ TEST(FsCommands, MountSourceChecks) {
                         {"/dev/b", model::TriState::Absent, {}}};
   EXPECT_EQ(checkMountSource(def).error().message,
             "expected exactly 1 device for the storage pool");
+  EXPECT_EQ(checkMountSource(def).error().code, ErrorCode::ConfigUnsupported);
   def.type = model::PoolType::Netfs;
   EXPECT_EQ(checkMountSource(def).error().message, "expected exactly 1 host for the storage pool");
-  def.source.hosts.push_back({"h", std::nullopt});
+  EXPECT_EQ(checkMountSource(def).error().code, ErrorCode::ConfigUnsupported);
+  def.source.hosts.push_back({"", std::nullopt});
+  EXPECT_EQ(checkMountSource(def).error().message, "missing source host");
+  def.source.hosts[0].name = "h";
   EXPECT_EQ(checkMountSource(def).error().message, "missing source path");
+  EXPECT_EQ(checkMountSource(def).error().code, ErrorCode::InternalError);
+  def.source.dir = "/export";
+  EXPECT_TRUE(checkMountSource(def));
+}
+
+TEST(FsCommands, UmountTakesTheTarget) {
+  model::PoolDef def;
+  def.type = model::PoolType::Fs;
+  def.source.devices = {{"/dev/sdb1", model::TriState::Absent, {}}};
+  def.target.path = "/srv/pool";
+  EXPECT_EQ(buildUmountCommand(def).toArgvText(), "umount \\\n/srv/pool");
+}
+
+TEST(FsCommands, MkfsForceOptionPerFormat) {
+  EXPECT_EQ(buildMkfsCommand("ext4", "/dev/sdb1").toArgvText(),
+            "mkfs \\\n-t ext4 \\\n-F /dev/sdb1");
+  EXPECT_EQ(buildMkfsCommand("ext2", "/dev/sdb1").args,
+            (std::vector<std::string>{"-t", "ext2", "-F", "/dev/sdb1"}));
+  EXPECT_EQ(buildMkfsCommand("ext3", "/dev/sdb1").args,
+            (std::vector<std::string>{"-t", "ext3", "-F", "/dev/sdb1"}));
+  EXPECT_EQ(buildMkfsCommand("xfs", "/dev/sdb1").args,
+            (std::vector<std::string>{"-t", "xfs", "-f", "/dev/sdb1"}));
+  EXPECT_EQ(buildMkfsCommand("vfat", "/dev/sdb1").args,
+            (std::vector<std::string>{"-t", "vfat", "-I", "/dev/sdb1"}));
+  // No force option known for the others; "auto" goes through as libvirt passes it.
+  EXPECT_EQ(buildMkfsCommand("btrfs", "/dev/sdb1").args,
+            (std::vector<std::string>{"-t", "btrfs", "/dev/sdb1"}));
+  EXPECT_EQ(buildMkfsCommand("auto", "/dev/sdb1").args,
+            (std::vector<std::string>{"-t", "auto", "/dev/sdb1"}));
+  EXPECT_EQ(buildMkfsCommand("ext4", "/dev/sdb1").program, "mkfs");
+  EXPECT_EQ(buildMkfsCommand("ext4", "/dev/sdb1").timeout.count(), 0);
 }
 
 }  // namespace

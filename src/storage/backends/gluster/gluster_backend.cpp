@@ -6,7 +6,7 @@
 #include "os/command_runner.h"
 #include "storage/backends/gluster/gluster_location.h"
 #include "storage/backends/gluster/gluster_probe.h"
-#include "storage/backends/gluster/gluster_sources.h"
+#include "storage/gluster_sources.h"
 
 namespace virtus::storage {
 

@@ -1,4 +1,4 @@
-#include "storage/backends/gluster/gluster_sources.h"
+#include "storage/gluster_sources.h"
 
 #include <pugixml.hpp>
 

@@ -1,6 +1,8 @@
-// Source discovery for gluster pools (virConnectFindStoragePoolSources): libvirt asks the
-// gluster CLI for the volumes a host serves and lists each as a pool source. Pure builder,
-// parsers and formatter; the backend runs the command through its CommandRunner.
+// Source discovery over the gluster CLI (virConnectFindStoragePoolSources), shared by gluster
+// pools and netfs pools (libvirt's virStorageBackendFindGlusterPoolSources serves both): the
+// volumes a host serves, each listed as a pool source. Pure builder, parsers and formatter;
+// the backends run the command through their CommandRunner (netfs formats its own sources,
+// see backends/fs/netfs_sources.h).
 #pragma once
 
 #include <string>
