@@ -108,4 +108,11 @@ namespace vol_info {
 inline constexpr unsigned kGetPhysical = 1u << 0;
 }
 
+// virConnectGetStoragePoolCapabilities takes no flags in libvirt. Virtus's own flag (libvirt's
+// clients never send it) adds to every supported pool type the operations its backend
+// implements (<operations>), so that what a type can do is data a client can read.
+namespace pool_caps {
+inline constexpr unsigned kVirtusOperations = 1u << 30;
+}
+
 }  // namespace virtus::driver

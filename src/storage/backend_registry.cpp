@@ -5,8 +5,15 @@
 #include "model/storage/pool_type_name.h"
 
 #include "storage/backends/dir/dir_backend.h"
+#include "storage/backends/disk/disk_backend.h"
+#include "storage/backends/fs/fs_backend.h"
 #include "storage/backends/iscsi/iscsi_backend.h"
+#include "storage/backends/logical/logical_backend.h"
+#include "storage/backends/mpath/mpath_backend.h"
+#include "storage/backends/scsi/scsi_backend.h"
 #include "storage/backends/sheepdog/sheepdog_backend.h"
+#include "storage/backends/vstorage/vstorage_backend.h"
+#include "storage/backends/zfs/zfs_backend.h"
 #ifdef VIRTUS_WITH_RBD
 #include "storage/backends/rbd/rbd_backend.h"
 #endif
@@ -47,10 +54,24 @@ Result<StorageBackendPtr> BackendRegistry::create(model::PoolType type,
 
 void registerStorageBackends(BackendRegistry& registry) {
   registry.add(model::PoolType::Dir, [](const BackendContext& ctx) { return makeDirBackend(ctx); });
+  registry.add(model::PoolType::Fs, [](const BackendContext& ctx) { return makeFsBackend(ctx); });
+  registry.add(model::PoolType::Netfs,
+               [](const BackendContext& ctx) { return makeNetfsBackend(ctx); });
+  registry.add(model::PoolType::Logical,
+               [](const BackendContext& ctx) { return makeLogicalBackend(ctx); });
+  registry.add(model::PoolType::Disk,
+               [](const BackendContext& ctx) { return makeDiskBackend(ctx); });
   registry.add(model::PoolType::Iscsi,
                [](const BackendContext& ctx) { return makeIscsiBackend(ctx); });
+  registry.add(model::PoolType::Scsi,
+               [](const BackendContext& ctx) { return makeScsiBackend(ctx); });
+  registry.add(model::PoolType::Mpath,
+               [](const BackendContext& ctx) { return makeMpathBackend(ctx); });
   registry.add(model::PoolType::Sheepdog,
                [](const BackendContext& ctx) { return makeSheepdogBackend(ctx); });
+  registry.add(model::PoolType::Zfs, [](const BackendContext& ctx) { return makeZfsBackend(ctx); });
+  registry.add(model::PoolType::Vstorage,
+               [](const BackendContext& ctx) { return makeVstorageBackend(ctx); });
 #ifdef VIRTUS_WITH_RBD
   registry.add(model::PoolType::Rbd, [](const BackendContext& ctx) { return makeRbdBackend(ctx); });
 #endif

@@ -34,10 +34,41 @@ std::string formatPoolCapabilities(std::span<const PoolTypeCapability> pools) {
       formatChoices(out, "poolOptions", "sourceFormatType", *pool.poolOptions);
     if (pool.volOptions)
       formatChoices(out, "volOptions", "targetFormatType", *pool.volOptions);
+    if (pool.operations) {
+      out.open("operations");
+      for (std::string_view name : *pool.operations)
+        out.text("value", name);
+      out.close("operations");
+    }
     out.close("pool");
   }
   out.close("storagepoolCapabilities");
   return out.take();
+}
+
+std::vector<std::string_view> operationNames(const BackendFeatures& f) {
+  const std::pair<bool, std::string_view> all[] = {
+      {f.buildPool, "build"},
+      {f.startPool, "start"},
+      {true, "refresh"},
+      {f.stopPool, "destroy"},
+      {f.deletePool, "delete"},
+      {f.findPoolSources, "find-sources"},
+      {f.buildVol, "vol-create"},
+      {f.buildVolFrom, "vol-create-from"},
+      {f.lookupVol, "vol-lookup"},
+      {f.deleteVol, "vol-delete"},
+      {f.resizeVol, "vol-resize"},
+      {f.uploadVol, "vol-upload"},
+      {f.downloadVol, "vol-download"},
+      {f.wipeVol, "vol-wipe"},
+  };
+  std::vector<std::string_view> names;
+  for (const auto& [has, name] : all) {
+    if (has)
+      names.push_back(name);
+  }
+  return names;
 }
 
 std::vector<PoolTypeCapability> describePoolTypes(

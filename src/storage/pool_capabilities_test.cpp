@@ -107,5 +107,17 @@ TEST(PoolCapabilitiesTest, NoPoolsIsAnEmptyDocument) {
   EXPECT_EQ(formatPoolCapabilities({}), "<storagepoolCapabilities>\n</storagepoolCapabilities>\n");
 }
 
+TEST(PoolCapabilitiesTest, OperationNamesFollowTheFeatures) {
+  BackendFeatures none;
+  EXPECT_EQ(operationNames(none), std::vector<std::string_view>{"refresh"});
+  BackendFeatures some;
+  some.buildPool = true;
+  some.stopPool = true;
+  some.resizeVol = true;
+  some.wipeVol = true;
+  EXPECT_EQ(operationNames(some), (std::vector<std::string_view>{"build", "refresh", "destroy",
+                                                                 "vol-resize", "vol-wipe"}));
+}
+
 }  // namespace
 }  // namespace virtus::storage

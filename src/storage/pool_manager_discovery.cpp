@@ -2,6 +2,7 @@
 // (virConnectFindStoragePoolSources) and the pool capabilities document.
 #include "storage/pool_manager.h"
 
+#include "driver/storage_flags.h"
 #include "model/storage/pool_type_name.h"
 #include "storage/pool_capabilities.h"
 #include "storage/pool_manager_internal.h"
@@ -27,10 +28,17 @@ Result<std::string> PoolManager::findPoolSources(std::string_view type, std::str
 }
 
 Result<std::string> PoolManager::poolCapabilities(unsigned flags) {
-  TRY(checkFlags(flags, 0, "storageConnectGetStoragePoolCapabilities"));
+  TRY(checkFlags(flags, driver::pool_caps::kVirtusOperations,
+                 "storageConnectGetStoragePoolCapabilities"));
   auto pools = describePoolTypes([this](model::PoolType type) {
     return backends_[static_cast<std::size_t>(type)] != nullptr;
   });
+  if (flags & driver::pool_caps::kVirtusOperations) {
+    for (std::size_t i = 0; i < pools.size(); ++i) {
+      if (backends_[i])
+        pools[i].operations = operationNames(backends_[i]->features());
+    }
+  }
   return formatPoolCapabilities(pools);
 }
 

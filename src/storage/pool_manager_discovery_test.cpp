@@ -169,6 +169,32 @@ TEST_F(PoolManagerDiscoveryTest, CapabilitiesFollowTheRegistry) {
   EXPECT_EQ(poolLine(*doc, "dir"), "<pool type='dir' supported='no'>");
 }
 
+TEST_F(PoolManagerDiscoveryTest, VirtusFlagAddsTheOperationsOfSupportedTypes) {
+  std::vector<std::string> calls;
+  BackendRegistry registry;
+  registry.add(model::PoolType::Netfs, [&calls](const BackendContext&) {
+    return std::make_unique<DiscoveringBackend>(calls);
+  });
+  PoolManager m(registry, context_, paths_);
+  auto doc = m.poolCapabilities(driver::pool_caps::kVirtusOperations);
+  ASSERT_TRUE(doc) << doc.error().message;
+  EXPECT_NE(doc->find("  <pool type='netfs' supported='yes'>\n"
+                      "    <poolOptions>\n"),
+            std::string::npos);
+  EXPECT_NE(doc->find("    </volOptions>\n"
+                      "    <operations>\n"
+                      "      <value>refresh</value>\n"
+                      "      <value>find-sources</value>\n"
+                      "    </operations>\n"
+                      "  </pool>\n"),
+            std::string::npos)
+      << *doc;
+  // Once only: the unsupported types have none.
+  EXPECT_EQ(doc->find("<operations>"), doc->rfind("<operations>"));
+  // Without the flag, libvirt's document.
+  EXPECT_EQ(m.poolCapabilities(0)->find("<operations>"), std::string::npos);
+}
+
 TEST_F(PoolManagerDiscoveryTest, CapabilitiesRejectFlags) {
   auto m = makeManager();
   auto r = m->poolCapabilities(1);

@@ -200,11 +200,11 @@ void onRun(CLI::App* cmd, CliContext& ctx, std::shared_ptr<PoolOptions> o, Fn fn
   cmd->callback([&ctx, o, fn] { setResult(ctx, fn(ctx, *o)); });
 }
 
-bool poolCapabilities(CliContext& ctx) {
+bool poolCapabilities(CliContext& ctx, bool operations) {
   auto* storage = ctx.storage();
   if (!storage)
     return false;
-  auto caps = storage->poolCapabilities(0);
+  auto caps = storage->poolCapabilities(operations ? driver::pool_caps::kVirtusOperations : 0u);
   if (!caps)
     return ctx.fail("failed to get storage pool capabilities", caps.error());
   // virsh prints the document followed by a newline of its own.
@@ -384,8 +384,11 @@ void addPoolCommands(CLI::App& app, CliContext& ctx) {
     });
   }
   {
+    auto operations = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand("pool-capabilities", "storage pool capabilities");
-    cmd->callback([&ctx] { setResult(ctx, poolCapabilities(ctx)); });
+    cmd->add_flag("--operations", *operations,
+                  "also list the operations each supported pool type implements (Virtus)");
+    cmd->callback([&ctx, operations] { setResult(ctx, poolCapabilities(ctx, *operations)); });
   }
   {
     auto o = std::make_shared<FindSourcesOptions>();
