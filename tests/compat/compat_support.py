@@ -127,11 +127,14 @@ class Daemon:
         self.tree = None  # the directory this daemon owns; removed by stop()
         self.data = None  # a directory for pool targets, owned by the daemon user
         self.stopped_status = None
+        # Root only where the test needs the host's devices (loop devices, mounts).
+        self.as_root = False
 
     def _spawn(self, argv, env, cwd):
         log = open(self.log_path, "wb")
         try:
-            self.proc = subprocess.Popen(as_daemon_user(argv), env=env, stdout=log,
+            self.proc = subprocess.Popen(argv if self.as_root else as_daemon_user(argv),
+                                         env=env, stdout=log,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          start_new_session=True, cwd=cwd)
         finally:
@@ -253,10 +256,13 @@ class Virtusd(Daemon):
     # Virtus's helpers that virtusd runs from its own directory.
     HELPERS = ("virtus-lockd", "virtus-sanlock-register", "virtus-sanlock-cleanup")
 
-    def __init__(self, start_timeout=START_TIMEOUT, extra_args=(), config=None, env=None):
+    def __init__(self, start_timeout=START_TIMEOUT, extra_args=(), config=None, env=None,
+                 as_root=False):
         """CONFIG: {file name: text} written to TREE/etc first (qemu.conf, ...); ENV: more
-        environment variables for the daemon."""
+        environment variables for the daemon; AS_ROOT: run as root even when the tests run as
+        root (the pools on loop devices mount, partition and format them)."""
         super().__init__()
+        self.as_root = as_root
         self.tree = make_daemon_dir("virtus-compat-virtusd.")
         self.data = make_daemon_dir("virtus-compat-data.")
         self.extra_args = list(extra_args)
