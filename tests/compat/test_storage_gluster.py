@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from compat_support import Libvirtd, service_env
+from compat_support import Libvirtd, Virtusd, service_env
+from local_storage_support import mounts_under, require_root, unmount_under
 from network_storage_support import (PATTERN, boot_guest_with_disk, define_from_text,  # noqa: F401
                                      virsh_fails, virsh_ok, virtusd, vol_info)
 
@@ -140,3 +141,63 @@ def test_guest_reads_its_disk_over_gluster(gluster, virtusd, transport):
     assert vda is not None and vda.size == 16 * MIB and vda.head == PATTERN[:16], report
     virsh_ok(uri, "vol-delete", "--pool", "gl", "disk.raw")
     virsh_ok(uri, "pool-destroy", "gl")
+
+
+def test_netfs_pool_over_glusterfs_fuse(tmp_path):
+    """A netfs pool of format glusterfs: start mounts the volume through FUSE (mount.glusterfs,
+    libvirt's options), its volumes are files on the mount that the brick holds, a guest reads
+    one, find-storage-pool-sources lists the volume, and destroy unmounts."""
+    env = service_env("gluster")
+    require_root()
+    daemon = Virtusd(as_root=True)
+    name = "glfuse%d" % os.getpid()
+    vol = "fuse-%d.raw" % os.getpid()
+    try:
+        uri = daemon.uri()
+        target = os.path.join(daemon.data, name)
+        define_from_text(uri, "pool-define", """<pool type='netfs'>
+  <name>%s</name>
+  <source>
+    <host name='%s'/>
+    <dir path='/%s'/>
+    <format type='glusterfs'/>
+  </source>
+  <target>
+    <path>%s</path>
+  </target>
+</pool>""" % (name, env["GLUSTER_HOST"], env["GLUSTER_VOLUME"], target))
+        virsh_ok(uri, "pool-build", name)
+        virsh_ok(uri, "pool-start", name)
+        mounted = [m for m in mounts_under(target) if m[1] == target]
+        assert mounted == [("%s:/%s" % (env["GLUSTER_HOST"], env["GLUSTER_VOLUME"]), target)], \
+            mounts_under(target)
+
+        virsh_ok(uri, "vol-create-as", name, vol, "8M", "--format", "raw")
+        up = tmp_path / "pattern.bin"
+        up.write_bytes(PATTERN)
+        virsh_ok(uri, "vol-upload", "--pool", name, vol, str(up))
+        with open(os.path.join(env["GLUSTER_BRICK_DIR"], vol), "rb") as f:
+            assert f.read(len(PATTERN)) == PATTERN
+        disk = """    <disk type='volume' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source pool='%s' volume='%s'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>""" % (name, vol)
+        report = boot_guest_with_disk(daemon, disk, name="fuseguest")
+        vda = report.disk("vda")
+        assert vda is not None and vda.size == 8 * MIB and vda.head == PATTERN[:16], report
+
+        spec = tmp_path / "spec.xml"
+        spec.write_text("<source><host name='%s'/></source>" % env["GLUSTER_HOST"])
+        sources = virsh_ok(uri, "find-storage-pool-sources", "netfs", str(spec))
+        assert "<dir path='%s'/>" % env["GLUSTER_VOLUME"] in sources, sources
+        assert "<format type='glusterfs'/>" in sources, sources
+
+        virsh_ok(uri, "vol-delete", "--pool", name, vol)
+        assert not os.path.exists(os.path.join(env["GLUSTER_BRICK_DIR"], vol))
+        virsh_ok(uri, "pool-destroy", name)
+        assert mounts_under(target) == []
+        virsh_ok(uri, "pool-undefine", name)
+    finally:
+        unmount_under(daemon.data)
+        daemon.stop()
