@@ -1,5 +1,7 @@
 #include "storage/backends/disk/disk_backend.h"
 
+#include "storage/block_node_info.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -148,16 +150,10 @@ Result<model::VolDef> DiskBackend::volumeOf(const model::PoolDef& def, const std
   vol.hasCapacity = true;
   vol.allocation = volumeAllocation(layout, part);
   vol.hasAllocation = true;
-  auto st = ctx_.fs.stat(hostPath(vol.target.path));
-  if (!st) {
-    // An extended partition's node may not open; any other must be there.
-    if (part.kind != PartKind::Extended)
-      return std::move(st).error();
-  } else {
-    vol.target.perms.mode = st->mode;
-    vol.target.perms.uid = st->uid;
-    vol.target.perms.gid = st->gid;
-  }
+  auto info = fillBlockNodeInfo(ctx_.fs, hostPath(vol.target.path), vol);
+  // An extended partition's node may be missing; any other must be there.
+  if (!info && part.kind != PartKind::Extended)
+    return std::move(info).error();
   return vol;
 }
 

@@ -256,9 +256,9 @@ TEST_F(DiskBackendTest, DeletePoolZeroesTheLabelAreas) {
 TEST_F(DiskBackendTest, FeaturesAreWhatIsImplemented) {
   auto f = backend().features();
   EXPECT_TRUE(f.buildPool && f.startPool && f.deletePool && f.createVol && f.buildVol &&
-              f.deleteVol && f.wipeVol);
+              f.deleteVol && f.wipeVol && f.uploadVol && f.downloadVol);
   EXPECT_FALSE(f.stopPool || f.findPoolSources || f.buildVolFrom || f.refreshVol || f.resizeVol ||
-               f.uploadVol || f.downloadVol || f.lookupVol);
+               f.lookupVol);
   EXPECT_EQ(backend().type(), model::PoolType::Disk);
 }
 
