@@ -1,4 +1,5 @@
 #include "storage/backends/logical/logical_backend.h"
+#include "storage/block_node_info.h"
 
 #include "common/check_flags.h"
 #include "model/storage/pool_xml.h"
@@ -170,12 +171,9 @@ Result<void> LogicalBackend::refreshPool(PoolRuntime& pool) {
   pool.unreadable.clear();
   for (const auto& lv : lvList) {
     model::VolDef vol = volumeOf(pool.def, lv);
-    // The node's owner and mode, where the LV has a node (an active LV).
-    if (auto st = ctx_.fs.stat(vol.target.path)) {
-      vol.target.perms.mode = st->mode;
-      vol.target.perms.uid = st->uid;
-      vol.target.perms.gid = st->gid;
-    }
+    // The node's size, owner, mode and times, where the LV has a node (an active LV).
+    if (ctx_.fs.exists(vol.target.path))
+      (void)fillBlockNodeInfo(ctx_.fs, vol.target.path, vol);
     pool.volumes.push_back(std::move(vol));
   }
   pool.def.capacity = sizes.size;

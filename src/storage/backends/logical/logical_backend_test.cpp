@@ -298,8 +298,8 @@ TEST_F(LogicalPool, FindPoolSourcesListsGroupsFromRealPvs) {
 TEST_F(LogicalPool, FeaturesAreWhatIsImplemented) {
   auto f = backend()->features();
   EXPECT_TRUE(f.buildPool && f.startPool && f.stopPool && f.deletePool && f.findPoolSources);
-  EXPECT_TRUE(f.createVol && f.buildVol && f.deleteVol && f.resizeVol && f.wipeVol &&
-              f.uploadVol && f.downloadVol);
+  EXPECT_TRUE(f.createVol && f.buildVol && f.deleteVol && f.resizeVol && f.wipeVol && f.uploadVol &&
+              f.downloadVol);
   EXPECT_FALSE(f.buildVolFrom || f.refreshVol || f.lookupVol);
 }
 

@@ -1,4 +1,5 @@
 #include "storage/backends/mpath/mpath_backend.h"
+#include "storage/block_node_info.h"
 
 #include "os/command_runner.h"
 #include "storage/backends/mpath/mpath_maps.h"
@@ -35,16 +36,13 @@ Result<void> MpathBackend::refreshPool(PoolRuntime& pool) {
     vol.name = "dm-" + std::to_string(map.minor);
     vol.target.path = "/dev/mapper/" + map.name;
     vol.key = vol.target.path;
-    auto node = ctx_.fs.stat(roots_.dev + "/mapper/" + map.name);
+    auto node = fillBlockNodeInfo(ctx_.fs, roots_.dev + "/mapper/" + map.name, vol);
     if (!node) {
       unreadable.emplace_back(vol.target.path, std::move(node).error());
       continue;
     }
     vol.capacity = vol.allocation = map.bytes();
     vol.hasCapacity = vol.hasAllocation = true;
-    vol.target.perms.mode = node->mode;
-    vol.target.perms.uid = node->uid;
-    vol.target.perms.gid = node->gid;
     def.capacity += vol.capacity;
     def.allocation += vol.allocation;
     volumes.push_back(std::move(vol));

@@ -1,4 +1,5 @@
 #include "storage/backends/scsi/scsi_lun_volumes.h"
+#include "storage/block_node_info.h"
 
 #include <algorithm>
 #include <map>
@@ -99,9 +100,7 @@ Result<std::vector<model::VolDef>> lunVolumes(const LunHost& host, const std::st
     vol.hasCapacity = true;
     vol.allocation = lun.bytes();
     vol.hasAllocation = true;
-    vol.target.perms.mode = node->mode;
-    vol.target.perms.uid = node->uid;
-    vol.target.perms.gid = node->gid;
+    TRY(fillBlockNodeInfo(host.fs, host.devRoot + "/" + lun.blockDevice, vol));
     TRY_ASSIGN(vol.key, scsiKey(host.commands, vol.target.path, host.timeout));
     volumes.push_back(std::move(vol));
   }
