@@ -10,14 +10,7 @@ model::Timestamp toTimestamp(const os::FileTime& t) {
 
 }  // namespace
 
-Result<void> fillBlockNodeInfo(os::FileSystem& fs, const std::string& path, model::VolDef& vol) {
-  os::FileStat st;
-  if (auto file = fs.open(path, os::OpenMode::Read)) {
-    TRY_ASSIGN(st, (*file)->stat());
-    vol.physical = st.size;
-  } else {
-    TRY_ASSIGN(st, fs.stat(path));
-  }
+void fillNodeFacts(const os::FileStat& st, model::VolDef& vol) {
   vol.target.perms.mode = st.mode & 0777;
   vol.target.perms.uid = st.uid;
   vol.target.perms.gid = st.gid;
@@ -28,6 +21,17 @@ Result<void> fillBlockNodeInfo(os::FileSystem& fs, const std::string& path, mode
   ts.ctime = toTimestamp(st.ctime);
   ts.mtime = toTimestamp(st.mtime);
   vol.target.timestamps = ts;
+}
+
+Result<void> fillBlockNodeInfo(os::FileSystem& fs, const std::string& path, model::VolDef& vol) {
+  os::FileStat st;
+  if (auto file = fs.open(path, os::OpenMode::Read)) {
+    TRY_ASSIGN(st, (*file)->stat());
+    vol.physical = st.size;
+  } else {
+    TRY_ASSIGN(st, fs.stat(path));
+  }
+  fillNodeFacts(st, vol);
   return ok();
 }
 

@@ -11,6 +11,9 @@
 
 namespace virtus::storage {
 
+// Fills vol.target.perms and vol.target.timestamps from a node's stat (files and devices).
+void fillNodeFacts(const os::FileStat& st, model::VolDef& vol);
+
 // Fills vol.physical, vol.target.perms and vol.target.timestamps from the node at `path`
 // (opened read-only, for the device's own size); capacity and allocation stay as they are.
 // A node that stats but does not open gets no physical.

@@ -1,6 +1,7 @@
 #include "storage/backends/dir/volume_probe.h"
 
 #include "common/path_util.h"
+#include "storage/block_node_info.h"
 #include "storage/formats/image_format.h"
 #include "storage/formats/image_probe.h"
 #include "storage/image_format_facts.h"
@@ -8,10 +9,6 @@
 namespace virtus::storage::dir {
 
 namespace {
-
-model::Timestamp toTimestamp(const os::FileTime& t) {
-  return model::Timestamp{t.sec, t.nsec};
-}
 
 // Why an open failed, found without errno: entries that vanished (a race with a delete),
 // dangling or looping symlinks and special files are not volumes (libvirt skips them too).
@@ -30,16 +27,7 @@ void fillFromStat(const os::FileStat& st, model::VolDef& vol) {
   vol.allocation = st.allocated;
   vol.hasAllocation = true;
   vol.physical = st.size;
-  vol.target.perms.mode = st.mode & 0777;
-  vol.target.perms.uid = st.uid;
-  vol.target.perms.gid = st.gid;
-  model::StorageTimestamps ts;
-  ts.atime = toTimestamp(st.atime);
-  if (st.btime)
-    ts.btime = toTimestamp(*st.btime);
-  ts.ctime = toTimestamp(st.ctime);
-  ts.mtime = toTimestamp(st.mtime);
-  vol.target.timestamps = ts;
+  fillNodeFacts(st, vol);
 }
 
 void fillFromImage(os::FileSystem& fs, const formats::ImageInfo& info, model::VolDef& vol) {

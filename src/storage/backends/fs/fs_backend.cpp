@@ -31,27 +31,24 @@ Error operationInvalid(std::string message) {
 
 FsBackend::FsBackend(const BackendContext& ctx, model::PoolType type,
                      std::unique_ptr<DeviceProbe> probe, HostRoots roots)
-    : ctx_(ctx), type_(type), probe_(std::move(probe)), roots_(std::move(roots)), dir_(ctx) {
+    : DirOnMountBackend(ctx),
+      ctx_(ctx),
+      type_(type),
+      probe_(std::move(probe)),
+      roots_(std::move(roots)) {
   assert(type_ == model::PoolType::Fs || type_ == model::PoolType::Netfs);
   assert(probe_);
 }
 
 BackendFeatures FsBackend::features() const {
-  BackendFeatures f = dir_.features();
-  f.startPool = true;
-  f.stopPool = true;
+  BackendFeatures f = mountedFeatures();
   f.findPoolSources = type_ == model::PoolType::Netfs;
-  f.lookupVol = false;
   return f;
 }
 
 os::Command FsBackend::withDeadline(os::Command cmd) const {
   cmd.timeout = ctx_.networkTimeout;
   return cmd;
-}
-
-Result<void> FsBackend::refreshPool(PoolRuntime& pool) {
-  return dir_.refreshPool(pool);
 }
 
 Result<bool> FsBackend::checkPool(const PoolRuntime& pool) {
@@ -110,10 +107,6 @@ Result<void> FsBackend::makeFileSystem(const model::PoolDef& def, unsigned flags
   // mkfs over a big device may take long: the runner's default deadline, not the quick one.
   TRY(os::runChecked(ctx_.commands, buildMkfsCommand(format, device)));
   return ok();
-}
-
-Result<void> FsBackend::deletePool(PoolRuntime& pool, unsigned flags) {
-  return dir_.deletePool(pool, flags);
 }
 
 }  // namespace fs

@@ -1,8 +1,8 @@
 // The `fs` and `netfs` pool backends (libvirt's storage_backend_fs.c): a pool is a directory
 // on a mount point. The source (a block device with a filesystem, or an NFS export, a CIFS
 // share, a gluster volume) is mounted on the target by startPool and unmounted by stopPool;
-// everything between is the dir backend's work on that directory, which this class holds
-// and forwards to (refresh and every volume operation).
+// everything between is the dir backend's work on that directory: refresh, deletePool and
+// every volume operation come from dir::DirOnMountBackend (dir/dir_on_mount_backend.h).
 //
 // - checkPool: mounted, by the mount table under HostRoots.proc (see fs_mounts.h).
 // - startPool: already mounted is success (libvirt); otherwise `mount` (fs_commands.h).
@@ -12,7 +12,7 @@
 //   found nothing (libvirt's virStorageBackendDeviceIsEmpty). A failed build removes the
 //   target directory when it made it. netfs pools with either flag fail as in libvirt (no
 //   source device to format).
-// - deletePool: removes the target directory (as dir pools).
+// - deletePool: removes the target directory (as dir pools; DirOnMountBackend).
 // - findPoolSources (netfs): NFS exports (showmount) then gluster volumes (netfs_sources.h).
 // Every command has a deadline: mount, umount, showmount and gluster ctx.networkTimeout,
 // mkfs the runner's default; a missed one is VIR_ERR_OPERATION_TIMEOUT, passed through.
@@ -20,7 +20,7 @@
 
 #include <memory>
 
-#include "storage/backends/dir/dir_backend.h"
+#include "storage/backends/dir/dir_on_mount_backend.h"
 #include "storage/device_probe.h"
 #include "storage/host_roots.h"
 #include "storage/storage_backend.h"
@@ -34,7 +34,7 @@ StorageBackendPtr makeNetfsBackend(const BackendContext& ctx);
 
 namespace fs {
 
-class FsBackend final : public StorageBackend {
+class FsBackend final : public dir::DirOnMountBackend {
  public:
   // `type` is PoolType::Fs or PoolType::Netfs; `probe` must not be null.
   FsBackend(const BackendContext& ctx, model::PoolType type, std::unique_ptr<DeviceProbe> probe,
@@ -43,33 +43,14 @@ class FsBackend final : public StorageBackend {
   model::PoolType type() const override { return type_; }
   BackendFeatures features() const override;
 
-  // Pool operations (fs_backend.cpp)
-  Result<void> refreshPool(PoolRuntime& pool) override;
+  // Pool operations (fs_backend.cpp); refreshPool, deletePool and the volume operations are
+  // DirOnMountBackend's.
   Result<bool> checkPool(const PoolRuntime& pool) override;
   Result<void> buildPool(PoolRuntime& pool, unsigned flags) override;
   Result<void> startPool(PoolRuntime& pool) override;
   Result<void> stopPool(PoolRuntime& pool) override;
-  Result<void> deletePool(PoolRuntime& pool, unsigned flags) override;
   // netfs only (netfs_find_sources.cpp)
   Result<std::string> findPoolSources(std::string_view srcSpecXml, unsigned flags) override;
-
-  // Volume operations: the dir backend's, on the mount point (fs_volumes.cpp)
-  Result<void> createVol(PoolRuntime& pool, model::VolDef& vol) override;
-  Result<void> buildVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags) override;
-  Result<void> buildVolFrom(PoolRuntime& pool, model::VolDef& vol, const model::VolDef& source,
-                            unsigned flags, const driver::ProgressFn& progress) override;
-  Result<void> refreshVol(PoolRuntime& pool, model::VolDef& vol) override;
-  Result<void> deleteVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags) override;
-  Result<void> resizeVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t capacity,
-                         unsigned flags) override;
-  Result<void> wipeVol(PoolRuntime& pool, model::VolDef& vol, driver::WipeAlgorithm algorithm,
-                       unsigned flags, const driver::ProgressFn& progress) override;
-  Result<void> uploadVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t offset,
-                         std::uint64_t length, unsigned flags, driver::StreamSource& source,
-                         const driver::ProgressFn& progress) override;
-  Result<void> downloadVol(PoolRuntime& pool, const model::VolDef& vol, std::uint64_t offset,
-                           std::uint64_t length, unsigned flags, driver::StreamSink& sink,
-                           const driver::ProgressFn& progress) override;
 
  private:
   Result<void> makeFileSystem(const model::PoolDef& def, unsigned flags);
@@ -80,7 +61,6 @@ class FsBackend final : public StorageBackend {
   model::PoolType type_;
   std::unique_ptr<DeviceProbe> probe_;
   HostRoots roots_;
-  dir::DirBackend dir_;
 };
 
 }  // namespace fs

@@ -61,6 +61,13 @@ std::string normalized(std::string_view path) {
 
 }  // namespace
 
+std::vector<std::string> mountLineFields(std::string_view line) {
+  std::vector<std::string> fields;
+  for (std::string_view field : splitFields(line))
+    fields.push_back(decodeField(field));
+  return fields;
+}
+
 Result<std::vector<MountEntry>> parseMountTable(std::string_view text, std::string_view file) {
   std::vector<MountEntry> entries;
   std::size_t pos = 0;
@@ -70,7 +77,7 @@ Result<std::vector<MountEntry>> parseMountTable(std::string_view text, std::stri
       end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
-    auto fields = splitFields(line);
+    auto fields = mountLineFields(line);
     if (fields.empty())
       continue;
     if (fields.size() < 4) {
@@ -78,7 +85,7 @@ Result<std::vector<MountEntry>> parseMountTable(std::string_view text, std::stri
                        "cannot parse mount list '" + std::string(file) + "': unexpected line '" +
                            std::string(line) + "'");
     }
-    entries.push_back({decodeField(fields[0]), decodeField(fields[1]), decodeField(fields[2])});
+    entries.push_back({std::move(fields[0]), std::move(fields[1]), std::move(fields[2])});
   }
   return entries;
 }

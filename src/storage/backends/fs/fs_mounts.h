@@ -22,6 +22,12 @@ struct MountEntry {
   bool operator==(const MountEntry&) const = default;
 };
 
+// The fields of one line of a mount table in /proc/mounts format, split at blanks, each with
+// getmntent's decoding of the kernel's octal escapes (\040 space, \011 tab, \012 newline,
+// \134 backslash); an empty vector for a blank line. parseMountTable reads each line so, and
+// so does the vstorage backend (vstorage_mount.h).
+std::vector<std::string> mountLineFields(std::string_view line);
+
 // The entries of a mount table in /proc/mounts format ("SOURCE TARGET TYPE OPTIONS 0 0" a
 // line). VIR_ERR_INTERNAL_ERROR naming `file` and the line for a line with fewer than four
 // fields.

@@ -40,6 +40,14 @@ TEST(FsMounts, GarbageLineIsAnInternalError) {
             "cannot parse mount list '/proc/mounts': unexpected line 'not a-mount-line'");
 }
 
+TEST(FsMounts, LineFieldsSplitAtBlanksAndDecode) {
+  EXPECT_EQ(
+      mountLineFields("vstorage://c /mnt/vz\\040c fuse.vstorage rw 0 0"),
+      (std::vector<std::string>{"vstorage://c", "/mnt/vz c", "fuse.vstorage", "rw", "0", "0"}));
+  EXPECT_EQ(mountLineFields("  a\tb  "), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(mountLineFields(" \t").empty());
+}
+
 TEST(FsMounts, SamePath) {
   EXPECT_TRUE(samePath("/srv/pool", "/srv/pool/"));
   EXPECT_TRUE(samePath("/srv//pool", "/srv/pool"));

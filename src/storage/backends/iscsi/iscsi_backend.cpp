@@ -245,17 +245,8 @@ Result<void> IscsiBackend::refreshPool(PoolRuntime& pool) {
   // Best effort, as libvirt's virWaitForDevices: without udev there is nothing to wait for.
   (void)ctx_.commands.run(buildUdevSettle());
   TRY_ASSIGN(unsigned host, sessionHost(ctx_.fs, roots_.sys, *session));
-  TRY_ASSIGN(auto luns, hostLuns(ctx_.fs, roots_.sys, host));
-  TRY_ASSIGN(auto volumes,
-             lunVolumes(LunHost{ctx_.fs, ctx_.commands, roots_.dev, ctx_.networkTimeout},
-                        def.target.path, luns));
-  for (const model::VolDef& vol : volumes) {
-    def.capacity += vol.capacity;
-    def.allocation += vol.allocation;
-  }
-  pool.volumes = std::move(volumes);
-  pool.unreadable.clear();
-  return ok();
+  return refreshFromScsiHost(LunHost{ctx_.fs, ctx_.commands, roots_.dev, ctx_.networkTimeout},
+                             roots_.sys, host, pool);
 }
 
 Result<std::string> IscsiBackend::findPoolSources(std::string_view srcSpecXml, unsigned flags) {

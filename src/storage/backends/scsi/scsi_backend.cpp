@@ -109,17 +109,8 @@ Result<void> ScsiBackend::refreshPool(PoolRuntime& pool) {
   TRY_ASSIGN(unsigned host, scsiHostNumber(*name));
   TRY(triggerScan(host));
   TRY(settle());
-  TRY_ASSIGN(auto luns, hostLuns(ctx_.fs, roots_.sys, host));
-  TRY_ASSIGN(auto volumes,
-             lunVolumes(LunHost{ctx_.fs, ctx_.commands, roots_.dev, ctx_.networkTimeout},
-                        def.target.path, luns));
-  for (const model::VolDef& vol : volumes) {
-    def.capacity += vol.capacity;
-    def.allocation += vol.allocation;
-  }
-  pool.volumes = std::move(volumes);
-  pool.unreadable.clear();
-  return ok();
+  return refreshFromScsiHost(LunHost{ctx_.fs, ctx_.commands, roots_.dev, ctx_.networkTimeout},
+                             roots_.sys, host, pool);
 }
 
 Result<void> ScsiBackend::checkVhbaParent(const std::string& vhba, const std::string& parent) {

@@ -1,5 +1,4 @@
 #include "storage/backends/scsi/scsi_lun_volumes.h"
-#include "storage/block_node_info.h"
 
 #include <algorithm>
 #include <map>
@@ -7,6 +6,7 @@
 #include <utility>
 
 #include "storage/backends/scsi/scsi_commands.h"
+#include "storage/block_node_info.h"
 
 namespace virtus::storage::scsi {
 
@@ -105,6 +105,19 @@ Result<std::vector<model::VolDef>> lunVolumes(const LunHost& host, const std::st
     volumes.push_back(std::move(vol));
   }
   return volumes;
+}
+
+Result<void> refreshFromScsiHost(const LunHost& host, const std::string& sysRoot, unsigned scsiHost,
+                                 PoolRuntime& pool) {
+  TRY_ASSIGN(auto luns, hostLuns(host.fs, sysRoot, scsiHost));
+  TRY_ASSIGN(auto volumes, lunVolumes(host, pool.def.target.path, luns));
+  for (const model::VolDef& vol : volumes) {
+    pool.def.capacity += vol.capacity;
+    pool.def.allocation += vol.allocation;
+  }
+  pool.volumes = std::move(volumes);
+  pool.unreadable.clear();
+  return ok();
 }
 
 }  // namespace virtus::storage::scsi

@@ -21,6 +21,7 @@
 #include "os/command_runner.h"
 #include "os/file_system.h"
 #include "storage/backends/scsi/scsi_luns.h"
+#include "storage/storage_backend.h"
 
 namespace virtus::storage::scsi {
 
@@ -41,5 +42,11 @@ struct LunHost {
 // not a directory under /dev.
 Result<std::vector<model::VolDef>> lunVolumes(const LunHost& host, const std::string& targetPath,
                                               const std::vector<ScsiLun>& luns);
+
+// The refresh of iscsi and scsi pools once the SCSI host is known: the LUNs of host
+// `scsiHost` (sysfs under `sysRoot`) become pool.volumes, and their sizes the pool's capacity
+// and allocation.
+Result<void> refreshFromScsiHost(const LunHost& host, const std::string& sysRoot, unsigned scsiHost,
+                                 PoolRuntime& pool);
 
 }  // namespace virtus::storage::scsi

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/text_lines.h"
+
 namespace virtus::storage::sheepdog {
 
 namespace {
@@ -57,22 +59,6 @@ std::vector<std::string> rawFields(std::string_view line) {
   return fields;
 }
 
-std::vector<std::string_view> lines(std::string_view output) {
-  std::vector<std::string_view> out;
-  while (!output.empty()) {
-    auto nl = output.find('\n');
-    std::string_view line = output.substr(0, nl);
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (!line.empty())
-      out.push_back(line);
-    if (nl == std::string_view::npos)
-      break;
-    output.remove_prefix(nl + 1);
-  }
-  return out;
-}
-
 }  // namespace
 
 os::Command buildNodeInfo(const model::PoolDef& def) {
@@ -108,7 +94,7 @@ os::Command buildVdiResize(const model::PoolDef& def, const std::string& name,
 }
 
 Result<NodeTotals> parseNodeInfo(std::string_view output) {
-  for (std::string_view line : lines(output)) {
+  for (std::string_view line : nonEmptyLines(output)) {
     if (line.rfind("Total ", 0) != 0)
       continue;
     auto fields = rawFields(line);
@@ -125,7 +111,7 @@ Result<NodeTotals> parseNodeInfo(std::string_view output) {
 
 Result<std::vector<Vdi>> parseVdiList(std::string_view output) {
   std::vector<Vdi> vdis;
-  for (std::string_view line : lines(output)) {
+  for (std::string_view line : nonEmptyLines(output)) {
     auto fields = rawFields(line);
     if (fields.size() < 5 || fields[0].size() != 1)
       return parseError("'dog vdi list'", line);

@@ -30,16 +30,10 @@ std::optional<std::uint32_t> idOf(const std::optional<std::int64_t>& id) {
 
 VstorageBackend::VstorageBackend(const BackendContext& ctx, HostRoots roots,
                                  std::unique_ptr<Accounts> accounts)
-    : ctx_(ctx), roots_(std::move(roots)), accounts_(std::move(accounts)), dir_(ctx) {}
+    : DirOnMountBackend(ctx), ctx_(ctx), roots_(std::move(roots)), accounts_(std::move(accounts)) {}
 
 BackendFeatures VstorageBackend::features() const {
-  BackendFeatures f = dir_.features();
-  f.buildPool = true;
-  f.startPool = true;
-  f.stopPool = true;
-  f.deletePool = true;
-  f.findPoolSources = false;
-  return f;
+  return mountedFeatures();
 }
 
 Result<bool> VstorageBackend::checkPool(const PoolRuntime& pool) {
@@ -89,61 +83,6 @@ Result<void> VstorageBackend::stopPool(PoolRuntime& pool) {
   cmd.timeout = ctx_.networkTimeout;
   TRY(os::runChecked(ctx_.commands, cmd));
   return ok();
-}
-
-Result<void> VstorageBackend::deletePool(PoolRuntime& pool, unsigned flags) {
-  return dir_.deletePool(pool, flags);
-}
-
-Result<void> VstorageBackend::refreshPool(PoolRuntime& pool) {
-  return dir_.refreshPool(pool);
-}
-
-Result<void> VstorageBackend::createVol(PoolRuntime& pool, model::VolDef& vol) {
-  return dir_.createVol(pool, vol);
-}
-
-Result<void> VstorageBackend::buildVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags) {
-  return dir_.buildVol(pool, vol, flags);
-}
-
-Result<void> VstorageBackend::buildVolFrom(PoolRuntime& pool, model::VolDef& vol,
-                                           const model::VolDef& source, unsigned flags,
-                                           const driver::ProgressFn& progress) {
-  return dir_.buildVolFrom(pool, vol, source, flags, progress);
-}
-
-Result<void> VstorageBackend::refreshVol(PoolRuntime& pool, model::VolDef& vol) {
-  return dir_.refreshVol(pool, vol);
-}
-
-Result<void> VstorageBackend::deleteVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags) {
-  return dir_.deleteVol(pool, vol, flags);
-}
-
-Result<void> VstorageBackend::resizeVol(PoolRuntime& pool, model::VolDef& vol,
-                                        std::uint64_t capacity, unsigned flags) {
-  return dir_.resizeVol(pool, vol, capacity, flags);
-}
-
-Result<void> VstorageBackend::wipeVol(PoolRuntime& pool, model::VolDef& vol,
-                                      driver::WipeAlgorithm algorithm, unsigned flags,
-                                      const driver::ProgressFn& progress) {
-  return dir_.wipeVol(pool, vol, algorithm, flags, progress);
-}
-
-Result<void> VstorageBackend::uploadVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t offset,
-                                        std::uint64_t length, unsigned flags,
-                                        driver::StreamSource& source,
-                                        const driver::ProgressFn& progress) {
-  return dir_.uploadVol(pool, vol, offset, length, flags, source, progress);
-}
-
-Result<void> VstorageBackend::downloadVol(PoolRuntime& pool, const model::VolDef& vol,
-                                          std::uint64_t offset, std::uint64_t length,
-                                          unsigned flags, driver::StreamSink& sink,
-                                          const driver::ProgressFn& progress) {
-  return dir_.downloadVol(pool, vol, offset, length, flags, sink, progress);
 }
 
 }  // namespace vstorage

@@ -8,13 +8,14 @@
 //            ids given by name; nothing when the cluster is mounted there already
 //   stop     `umount TARGET`, when the cluster is mounted there
 //   check    a "vstorage://CLUSTER" mount on TARGET in HostRoots::proc/mounts
-//   delete, refresh and every volume operation: the dir backend's, on the mount point.
+//   delete, refresh and every volume operation: the dir backend's, on the mount point
+//            (dir::DirOnMountBackend, dir/dir_on_mount_backend.h)
 // Mount and umount run with BackendContext::networkTimeout as their deadline.
 #pragma once
 
 #include <memory>
 
-#include "storage/backends/dir/dir_backend.h"
+#include "storage/backends/dir/dir_on_mount_backend.h"
 #include "storage/backends/vstorage/vstorage_accounts.h"
 #include "storage/host_roots.h"
 #include "storage/storage_backend.h"
@@ -26,7 +27,7 @@ StorageBackendPtr makeVstorageBackend(const BackendContext& ctx);
 
 namespace vstorage {
 
-class VstorageBackend final : public StorageBackend {
+class VstorageBackend final : public dir::DirOnMountBackend {
  public:
   VstorageBackend(const BackendContext& ctx, HostRoots roots, std::unique_ptr<Accounts> accounts);
 
@@ -37,31 +38,11 @@ class VstorageBackend final : public StorageBackend {
   Result<void> buildPool(PoolRuntime& pool, unsigned flags) override;
   Result<void> startPool(PoolRuntime& pool) override;
   Result<void> stopPool(PoolRuntime& pool) override;
-  Result<void> deletePool(PoolRuntime& pool, unsigned flags) override;
-  Result<void> refreshPool(PoolRuntime& pool) override;
-
-  Result<void> createVol(PoolRuntime& pool, model::VolDef& vol) override;
-  Result<void> buildVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags) override;
-  Result<void> buildVolFrom(PoolRuntime& pool, model::VolDef& vol, const model::VolDef& source,
-                            unsigned flags, const driver::ProgressFn& progress) override;
-  Result<void> refreshVol(PoolRuntime& pool, model::VolDef& vol) override;
-  Result<void> deleteVol(PoolRuntime& pool, model::VolDef& vol, unsigned flags) override;
-  Result<void> resizeVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t capacity,
-                         unsigned flags) override;
-  Result<void> wipeVol(PoolRuntime& pool, model::VolDef& vol, driver::WipeAlgorithm algorithm,
-                       unsigned flags, const driver::ProgressFn& progress) override;
-  Result<void> uploadVol(PoolRuntime& pool, model::VolDef& vol, std::uint64_t offset,
-                         std::uint64_t length, unsigned flags, driver::StreamSource& source,
-                         const driver::ProgressFn& progress) override;
-  Result<void> downloadVol(PoolRuntime& pool, const model::VolDef& vol, std::uint64_t offset,
-                           std::uint64_t length, unsigned flags, driver::StreamSink& sink,
-                           const driver::ProgressFn& progress) override;
 
  private:
   BackendContext ctx_;
   HostRoots roots_;
   std::unique_ptr<Accounts> accounts_;
-  dir::DirBackend dir_;
 };
 
 }  // namespace vstorage

@@ -2,29 +2,9 @@
 
 #include <cstdio>
 
+#include "storage/backends/fs/fs_mounts.h"
+
 namespace virtus::storage::vstorage {
-
-namespace {
-
-// Undoes the octal escapes (\040 space, \011 tab, \012 newline, \134 backslash) of a
-// mount table field.
-std::string unescape(std::string_view field) {
-  std::string out;
-  auto isOctal = [](char c) { return c >= '0' && c <= '7'; };
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    if (field[i] == '\\' && i + 3 < field.size() && isOctal(field[i + 1]) &&
-        isOctal(field[i + 2]) && isOctal(field[i + 3])) {
-      out += static_cast<char>((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 +
-                               (field[i + 3] - '0'));
-      i += 3;
-      continue;
-    }
-    out += field[i];
-  }
-  return out;
-}
-
-}  // namespace
 
 os::Command buildMount(const model::PoolDef& def, std::uint32_t mode, const std::string& group,
                        const std::string& user) {
@@ -49,14 +29,8 @@ bool isMountedIn(std::string_view mounts, const model::PoolDef& def) {
     auto nl = mounts.find('\n');
     std::string_view line = mounts.substr(0, nl);
     mounts.remove_prefix(nl == std::string_view::npos ? mounts.size() : nl + 1);
-    auto sp1 = line.find(' ');
-    if (sp1 == std::string_view::npos)
-      continue;
-    auto sp2 = line.find(' ', sp1 + 1);
-    std::string_view source = line.substr(0, sp1);
-    std::string_view dir = line.substr(
-        sp1 + 1, sp2 == std::string_view::npos ? std::string_view::npos : sp2 - sp1 - 1);
-    if (unescape(source) == cluster && unescape(dir) == def.target.path)
+    auto fields = fs::mountLineFields(line);
+    if (fields.size() >= 2 && fields[0] == cluster && fields[1] == def.target.path)
       return true;
   }
   return false;

@@ -19,8 +19,8 @@ os::Command buildMount(const model::PoolDef& def, std::uint32_t mode, const std:
 os::Command buildUmount(const model::PoolDef& def);
 
 // Is the pool's cluster mounted on its target? A line of the mount table (/proc/mounts
-// format, octal escapes such as \040 in paths) whose source is "vstorage://CLUSTER" and
-// whose mount point is the target path.
+// format, octal escapes such as \040 in paths, read by fs_mounts.h's mountLineFields) whose
+// source is "vstorage://CLUSTER" and whose mount point is the target path.
 bool isMountedIn(std::string_view mounts, const model::PoolDef& def);
 
 }  // namespace virtus::storage::vstorage

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/text_lines.h"
+
 namespace virtus::storage::zfs {
 
 namespace {
@@ -15,22 +17,6 @@ os::Command tool(std::string program, std::vector<std::string> args) {
 
 std::string kib(std::uint64_t bytes) {
   return std::to_string(bytes / 1024 + (bytes % 1024 != 0 ? 1 : 0)) + "K";
-}
-
-std::vector<std::string_view> lines(std::string_view output) {
-  std::vector<std::string_view> out;
-  while (!output.empty()) {
-    auto nl = output.find('\n');
-    std::string_view line = output.substr(0, nl);
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (!line.empty())
-      out.push_back(line);
-    if (nl == std::string_view::npos)
-      break;
-    output.remove_prefix(nl + 1);
-  }
-  return out;
 }
 
 std::vector<std::string_view> fields(std::string_view line, char sep) {
@@ -156,7 +142,7 @@ os::Command buildClone(const std::string& snapshot, const model::PoolDef& def,
 Result<ZpoolProperties> parseZpoolGet(std::string_view output) {
   ZpoolProperties props;
   bool size = false, free = false, allocated = false;
-  for (std::string_view line : lines(output)) {
+  for (std::string_view line : nonEmptyLines(output)) {
     auto f = fields(line, '\t');
     if (f.size() != 4)
       return badLine("zpool get", "an unexpected number of fields", line);
@@ -188,7 +174,7 @@ Result<ZpoolProperties> parseZpoolGet(std::string_view output) {
 
 Result<std::vector<ZfsVolume>> parseVolumeList(std::string_view output) {
   std::vector<ZfsVolume> vols;
-  for (std::string_view line : lines(output)) {
+  for (std::string_view line : nonEmptyLines(output)) {
     auto f = fields(line, '\t');
     if (f.size() != 3 || f[0].empty())
       return badLine("zfs list", "an unexpected number of fields", line);
@@ -207,7 +193,7 @@ Result<std::vector<ZfsVolume>> parseVolumeList(std::string_view output) {
 bool usageListsVolmode(std::string_view usage) {
   if (usage.find(" volmode ") != std::string_view::npos)
     return true;
-  for (std::string_view line : lines(usage)) {
+  for (std::string_view line : nonEmptyLines(usage)) {
     auto start = line.find_first_not_of(" \t");
     if (start == std::string_view::npos)
       continue;
@@ -221,7 +207,7 @@ bool usageListsVolmode(std::string_view usage) {
 Result<ZfsRelations> parseRelations(std::string_view output, const std::string& dataset) {
   ZfsRelations rel;
   const std::string snapPrefix = dataset + "@";
-  for (std::string_view line : lines(output)) {
+  for (std::string_view line : nonEmptyLines(output)) {
     auto f = fields(line, '\t');
     if (f.size() != 3)
       return badLine("zfs list", "an unexpected number of fields", line);
