@@ -125,13 +125,12 @@ void registerStorageHandlers(HandlerTable& t) {
                                   const HandleFlags<Pool>& a) -> Result<VirtusPoolStatusRet> {
     TRY(checkFlags(a.flags, 0, "virtusPoolStatus", ErrorDomain::Storage));
     const driver::PoolHandle pool = fromWire(a.value);
-    TRY_ASSIGN(auto health, s.storage().poolHealth(pool));
-    TRY_ASSIGN(auto unreadable, s.storage().poolUnreadableVolumes(pool));
+    TRY_ASSIGN(auto status, s.storage().poolStatus(pool));
     VirtusPoolStatusRet ret;
-    ret.healthy = health.healthy ? 1 : 0;
-    ret.reason = health.reason;
-    ret.since = health.since;
-    for (const auto& u : unreadable) {
+    ret.healthy = status.health.healthy ? 1 : 0;
+    ret.reason = status.health.reason;
+    ret.since = status.health.since;
+    for (const auto& u : status.unreadable) {
       ret.unreadable.push_back({u.path, static_cast<std::int32_t>(u.error.code), u.error.message});
     }
     return ret;

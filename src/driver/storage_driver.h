@@ -63,6 +63,14 @@ struct PoolHealth {
   std::int64_t since = 0;  // while unhealthy: since when, in seconds since the epoch
 };
 
+// Virtus extension: what `virtus pool-info` adds to libvirt's pool info, in one call (one
+// round trip over a connection).
+struct PoolStatus {
+  PoolHealth health;
+  // The files the pool's last refresh could not read, and why.
+  std::vector<UnreadableVolume> unreadable;
+};
+
 // Reports how far a long operation (wipe, clone, upload, download) has got.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
@@ -97,10 +105,8 @@ class StorageDriver {
                                               unsigned flags) = 0;
   // virConnectGetStoragePoolCapabilities: the <storagepoolCapabilities> document.
   virtual Result<std::string> poolCapabilities(unsigned flags) = 0;
-  // Virtus extension: the files the pool's last refresh could not read, and why.
-  virtual Result<std::vector<UnreadableVolume>> poolUnreadableVolumes(const PoolHandle& pool) = 0;
-  // Virtus extension: the pool's health (PoolHealth).
-  virtual Result<PoolHealth> poolHealth(const PoolHandle& pool) = 0;
+  // Virtus extension: the pool's health and unreadable files (PoolStatus).
+  virtual Result<PoolStatus> poolStatus(const PoolHandle& pool) = 0;
 
   // Volumes
   virtual Result<std::vector<VolHandle>> listAllVolumes(const PoolHandle& pool, unsigned flags) = 0;

@@ -156,20 +156,15 @@ Result<std::string> RemoteStorageDriver::poolCapabilities(unsigned flags) {
   return text(client_.call<Proc::ConnectGetStoragePoolCapabilities>({flags}));
 }
 
-Result<std::vector<driver::UnreadableVolume>> RemoteStorageDriver::poolUnreadableVolumes(
-    const driver::PoolHandle& pool) {
+Result<driver::PoolStatus> RemoteStorageDriver::poolStatus(const driver::PoolHandle& pool) {
   TRY_ASSIGN(auto ret, client_.call<Proc::VirtusPoolStatus>({toWire(pool), 0}));
-  std::vector<driver::UnreadableVolume> out;
+  driver::PoolStatus status;
+  status.health = driver::PoolHealth{ret.healthy != 0, ret.reason, ret.since};
   for (const auto& u : ret.unreadable) {
-    out.push_back(driver::UnreadableVolume{
+    status.unreadable.push_back(driver::UnreadableVolume{
         u.path, makeError(static_cast<ErrorCode>(u.code), ErrorDomain::Storage, u.message)});
   }
-  return out;
-}
-
-Result<driver::PoolHealth> RemoteStorageDriver::poolHealth(const driver::PoolHandle& pool) {
-  TRY_ASSIGN(auto ret, client_.call<Proc::VirtusPoolStatus>({toWire(pool), 0}));
-  return driver::PoolHealth{ret.healthy != 0, ret.reason, ret.since};
+  return status;
 }
 
 // --- volumes ----------------------------------------------------------------------

@@ -34,9 +34,7 @@ class RemoteStorageDriver final : public driver::StorageDriver {
   Result<std::string> poolCapabilities(unsigned flags) override;
   // Both through Virtus's own VIRTUS_POOL_STATUS; a daemon without it (libvirtd) fails the
   // call with its unknown-procedure error.
-  Result<std::vector<driver::UnreadableVolume>> poolUnreadableVolumes(
-      const driver::PoolHandle& pool) override;
-  Result<driver::PoolHealth> poolHealth(const driver::PoolHandle& pool) override;
+  Result<driver::PoolStatus> poolStatus(const driver::PoolHandle& pool) override;
 
   Result<std::vector<driver::VolHandle>> listAllVolumes(const driver::PoolHandle& pool,
                                                         unsigned flags) override;

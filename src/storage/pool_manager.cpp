@@ -356,25 +356,17 @@ void PoolManager::noteHealthLocked(PoolObject& pool, const Error* error) const {
   pool.unhealthyReason = error->message;
 }
 
-Result<driver::PoolHealth> PoolManager::poolHealth(const PoolHandle& handle) {
+Result<driver::PoolStatus> PoolManager::poolStatus(const PoolHandle& handle) {
   Lock lock(mutex_);
   TRY_ASSIGN(auto pool, poolOfHandle(handle));
-  driver::PoolHealth health;
-  health.healthy = pool->unhealthyReason.empty();
-  health.reason = pool->unhealthyReason;
-  health.since = pool->unhealthySince;
-  return health;
-}
-
-Result<std::vector<driver::UnreadableVolume>> PoolManager::poolUnreadableVolumes(
-    const PoolHandle& handle) {
-  Lock lock(mutex_);
-  TRY_ASSIGN(auto pool, poolOfHandle(handle));
-  std::vector<driver::UnreadableVolume> out;
-  out.reserve(pool->unreadable.size());
+  driver::PoolStatus status;
+  status.health.healthy = pool->unhealthyReason.empty();
+  status.health.reason = pool->unhealthyReason;
+  status.health.since = pool->unhealthySince;
+  status.unreadable.reserve(pool->unreadable.size());
   for (const auto& [path, error] : pool->unreadable)
-    out.push_back(driver::UnreadableVolume{path, error});
-  return out;
+    status.unreadable.push_back(driver::UnreadableVolume{path, error});
+  return status;
 }
 
 // ---- volume lookups -------------------------------------------------------------------

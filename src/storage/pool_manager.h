@@ -54,9 +54,7 @@ class PoolManager final : public driver::StorageDriver {
   Result<void> setPoolAutostart(const driver::PoolHandle& pool, bool autostart) override;
   Result<bool> poolIsActive(const driver::PoolHandle& pool) override;
   Result<bool> poolIsPersistent(const driver::PoolHandle& pool) override;
-  Result<driver::PoolHealth> poolHealth(const driver::PoolHandle& handle) override;
-  Result<std::vector<driver::UnreadableVolume>> poolUnreadableVolumes(
-      const driver::PoolHandle& pool) override;
+  Result<driver::PoolStatus> poolStatus(const driver::PoolHandle& handle) override;
   Result<driver::PoolHandle> lookupPoolByTargetPath(std::string_view path) override;
   Result<std::string> findPoolSources(std::string_view type, std::string_view srcSpecXml,
                                       unsigned flags) override;

@@ -26,7 +26,7 @@ class PoolManagerHealthTest : public ManagerFixture {
     ASSERT_TRUE(m_->startPool(pool_, 0));
     ASSERT_TRUE(m_->createVol(pool_, volXml("v"), 0));
   }
-  driver::PoolHealth health() { return *m_->poolHealth(pool_); }
+  driver::PoolHealth health() { return m_->poolStatus(pool_)->health; }
 
   std::unique_ptr<PoolManager> m_;
   PoolHandle pool_;
@@ -84,7 +84,7 @@ TEST_F(PoolManagerHealthTest, ARefreshThatTimesOutStopsThePoolAndLeavesItUnhealt
 }
 
 TEST_F(PoolManagerHealthTest, NoPoolNoHealth) {
-  auto none = m_->poolHealth(PoolHandle{"nope", Uuid()});
+  auto none = m_->poolStatus(PoolHandle{"nope", Uuid()});
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, ErrorCode::NoStoragePool);
 }

@@ -91,10 +91,10 @@ bool withPool(CliContext& ctx, const std::string& text, Fn&& fn, unsigned how = 
 // not read (the pool is up with every other volume listed).
 void warnAboutUnreadableVolumes(CliContext& ctx, driver::StorageDriver& s,
                                 const driver::PoolHandle& p) {
-  auto unreadable = s.poolUnreadableVolumes(p);
-  if (!unreadable)
+  auto status = s.poolStatus(p);
+  if (!status)
     return;
-  for (const auto& u : *unreadable) {
+  for (const auto& u : status->unreadable) {
     ctx.err() << "warning: cannot read volume file '" << u.path << "': " << u.error.text() << '\n';
   }
 }

@@ -23,9 +23,9 @@ Result<PoolSummary> gatherPoolSummary(driver::StorageDriver& storage,
   auto xml = storage.poolXml(pool, 0);
   if (xml)
     s.type = poolTypeOfXml(*xml);
-  s.unreadable =
-      storage.poolUnreadableVolumes(pool).value_or(std::vector<driver::UnreadableVolume>{});
-  s.health = storage.poolHealth(pool).value_or(driver::PoolHealth{});
+  auto status = storage.poolStatus(pool).value_or(driver::PoolStatus{});
+  s.unreadable = std::move(status.unreadable);
+  s.health = status.health;
   return s;
 }
 
