@@ -39,17 +39,20 @@ EXTRA_DEVICES = """    <controller type='scsi' index='0' model='virtio-scsi'/>
 
 @pytest.fixture
 def loop_device(setup):
-    """A loop device over a file holding LOOP_PATTERN, owned by the daemon user; detached at
-    the end whatever happens."""
+    """A loop device over a file holding LOOP_PATTERN, owned by the daemon user; given back to
+    its owner and detached at the end whatever happens."""
     daemon = setup[0]
     image = make_file(daemon, "loop.img", LOOP_PATTERN, 1024 * 1024)
     dev = subprocess.run(["losetup", "--find", "--show", image], check=True,
                          capture_output=True, text=True, timeout=30).stdout.strip()
+    before = os.stat(dev)
     try:
         st = os.stat(daemon.data)
         os.chown(dev, st.st_uid, st.st_gid)
         yield dev
     finally:
+        # The node outlives the device (no udev here): give it back as it was.
+        os.chown(dev, before.st_uid, before.st_gid)
         subprocess.run(["losetup", "-d", dev], timeout=30)
 
 
