@@ -11,6 +11,7 @@
 #include <string>
 
 #include "driver/secret_driver.h"
+#include "storage/backends/scsi/sysfs_tree_test_support.h"
 #include "support/fixtures.h"
 #include "support/temp_dir.h"
 
@@ -28,9 +29,9 @@ inline std::string testdata(const std::string& name) {
 // SYS and DEV under a temporary directory, as on a host whose session 3 to kTarget is SCSI
 // host 5 with the target's controller LUN 0 (type 12) and disks LUN 1 (sdb, 1 GiB) and
 // LUN 2 (sdc, 2 GiB); SCSI host 2 has a local disk (sda) that is none of the pool's.
-class HostTree {
+class HostTree : public scsi::testing::SysfsTree {
  public:
-  HostTree() {
+  HostTree() : SysfsTree("virtus-iscsi") {
     namespace fs = std::filesystem;
     const std::string session = "devices/platform/host5/session3";
     const std::string target = session + "/target5:0:0";
@@ -50,42 +51,6 @@ class HostTree {
     byPath("ip-192.0.2.10:3260-iscsi-" + std::string(kTarget) + "-lun-2", "sdc");
     byPath("pci-0000:00:1f.2-ata-1", "sda");
   }
-
-  bool ok() const { return tmp_.ok(); }
-  std::string sys() const { return tmp_.file("sys"); }
-  std::string dev() const { return tmp_.file("dev"); }
-  std::string path(const std::string& relative) const { return tmp_.file(relative); }
-
-  void dir(const std::string& relative) const {
-    std::filesystem::create_directories(tmp_.file(relative));
-  }
-  void file(const std::string& relative, const std::string& text) const {
-    std::filesystem::create_directories(std::filesystem::path(tmp_.file(relative)).parent_path());
-    tmp_.write(relative, text);
-  }
-  void link(const std::string& relative, const std::string& to) const {
-    std::filesystem::create_directories(std::filesystem::path(tmp_.file(relative)).parent_path());
-    std::filesystem::create_symlink(to, tmp_.file(relative));
-  }
-  void remove(const std::string& relative) const {
-    std::filesystem::remove_all(tmp_.file(relative));
-  }
-  // A LUN under sys/DEVPATH with its /sys/bus/scsi/devices link; no block device when
-  // `block` is empty.
-  void lun(const std::string& devpath, const std::string& type, const std::string& block,
-           std::uint64_t sectors) const {
-    file("sys/" + devpath + "/type", type + "\n");
-    if (!block.empty())
-      file("sys/" + devpath + "/block/" + block + "/size", std::to_string(sectors) + "\n");
-    std::string name = std::filesystem::path(devpath).filename().string();
-    link("sys/bus/scsi/devices/" + name, "../../../" + devpath);
-  }
-  void byPath(const std::string& name, const std::string& dev) const {
-    link("dev/disk/by-path/" + name, "../../" + dev);
-  }
-
- private:
-  fixtures::TempDir tmp_{"virtus-iscsi"};
 };
 
 // Secrets by UUID with their values; only what poolAuthSecret uses.

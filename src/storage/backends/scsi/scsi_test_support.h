@@ -21,6 +21,7 @@
 #include <string>
 
 #include "fakes/fake_command_runner.h"
+#include "storage/backends/scsi/sysfs_tree_test_support.h"
 #include "support/temp_dir.h"
 
 namespace virtus::storage::scsi::testing {
@@ -29,9 +30,9 @@ inline constexpr const char* kWwnn = "20000000c9831b4b";
 inline constexpr const char* kWwpn = "10000000c9831b4b";
 inline constexpr const char* kFcPci = "pci0000:00/0000:00:03.0/0000:10:00.0";
 
-class ScsiHostTree {
+class ScsiHostTree : public SysfsTree {
  public:
-  ScsiHostTree() {
+  ScsiHostTree() : SysfsTree("virtus-scsi") {
     pciDevice("pci0000:00/0000:00:10.0");
     pciDevice("pci0000:00/0000:00:1f.2");
     pciDevice("pci0000:00/0000:00:03.0");  // the PCIe root port above the FC HBAs
@@ -59,28 +60,6 @@ class ScsiHostTree {
            "0x10000000c9831b4c");
   }
 
-  bool ok() const { return tmp_.ok(); }
-  std::string sys() const { return tmp_.file("sys"); }
-  std::string dev() const { return tmp_.file("dev"); }
-  std::string path(const std::string& relative) const { return tmp_.file(relative); }
-
-  std::string read(const std::string& relative) const {
-    std::ifstream in(tmp_.file(relative), std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  void file(const std::string& relative, const std::string& text) const {
-    std::filesystem::create_directories(std::filesystem::path(tmp_.file(relative)).parent_path());
-    tmp_.write(relative, text);
-  }
-  void link(const std::string& relative, const std::string& to) const {
-    std::filesystem::create_directories(std::filesystem::path(tmp_.file(relative)).parent_path());
-    std::filesystem::create_symlink(to, tmp_.file(relative));
-  }
-  void remove(const std::string& relative) const {
-    std::filesystem::remove_all(tmp_.file(relative));
-  }
-
-  // The device directory of fc_host hostN's class entry (under sys/devices).
   std::string fcDir(unsigned host) const { return fcDirs_.at(host); }
 
   // What the kernel lays out after "WWPN:WWNN" went to host`parent`'s vport_create: the
@@ -123,19 +102,6 @@ class ScsiHostTree {
     link("sys/class/fc_host/" + host, "../../devices/" + devpath + "/fc_host/" + host);
     fcDirs_[n] = dir;
   }
-  void lun(const std::string& devpath, const std::string& type, const std::string& block,
-           std::uint64_t sectors) const {
-    file("sys/" + devpath + "/type", type + "\n");
-    if (!block.empty())
-      file("sys/" + devpath + "/block/" + block + "/size", std::to_string(sectors) + "\n");
-    std::string name = std::filesystem::path(devpath).filename().string();
-    link("sys/bus/scsi/devices/" + name, "../../../" + devpath);
-  }
-  void byPath(const std::string& name, const std::string& dev) const {
-    link("dev/disk/by-path/" + name, "../../" + dev);
-  }
-
-  fixtures::TempDir tmp_{"virtus-scsi"};
   std::map<unsigned, std::string> fcDirs_;
   std::map<unsigned, std::string> parentDevs_;
 };
