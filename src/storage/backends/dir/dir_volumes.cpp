@@ -450,15 +450,11 @@ Result<void> DirBackend::wipeVol(PoolRuntime& pool, model::VolDef& vol,
   if (auto pattern = scrubPatternName(algorithm)) {
     TRY(os::runChecked(ctx_.commands, buildScrub(*pattern, vol.target.path)));
   } else {
-    auto opened = ctx_.fs.open(vol.target.path, os::OpenMode::ReadWrite);
-    if (!opened) {
-      return reword(std::move(opened).error(), "cannot open file",
-                    "Failed to open storage volume with path");
-    }
+    TRY_ASSIGN(auto file, openForWipe(ctx_.fs, vol.target.path));
     if (algorithm == driver::WipeAlgorithm::Trim) {
-      TRY(wipeTrim(**opened, progress));
+      TRY(wipeTrim(*file, progress));
     } else {
-      TRY(wipeZero(**opened, progress));
+      TRY(wipeZero(*file, progress));
     }
   }
   TRY(probeVolumeFile(ctx_.fs, vol));

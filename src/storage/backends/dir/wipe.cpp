@@ -1,8 +1,32 @@
 #include "storage/backends/dir/wipe.h"
 
+#include "storage/backends/dir/dir_errors.h"
 #include "storage/backends/dir/sparse_copy.h"
 
 namespace virtus::storage::dir {
+
+Result<os::FilePtr> openForWipe(os::FileSystem& fs, const std::string& path) {
+  auto opened = fs.open(path, os::OpenMode::ReadWrite);
+  if (!opened) {
+    return reword(std::move(opened).error(), "cannot open file",
+                  "Failed to open storage volume with path");
+  }
+  return std::move(*opened);
+}
+
+Result<void> zeroDeviceEnds(os::FileSystem& fs, const std::string& path, std::uint64_t length) {
+  TRY_ASSIGN(auto file, openForWipe(fs, path));
+  TRY_ASSIGN(auto st, file->stat());
+  if (st.size < length) {
+    return makeError(ErrorCode::SystemError, ErrorDomain::Storage,
+                     "Failed to seek to " + std::to_string(length) +
+                         " bytes to the end in volume with path '" + path +
+                         "': the device holds only " + std::to_string(st.size) + " bytes");
+  }
+  TRY(writeZeros(*file, 0, length));
+  TRY(writeZeros(*file, st.size - length, length));
+  return file->sync();
+}
 
 Result<void> wipeZero(os::File& file, const driver::ProgressFn& progress) {
   TRY_ASSIGN(auto st, file.stat());

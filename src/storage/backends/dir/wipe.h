@@ -1,12 +1,31 @@
-// Native wiping of a file volume: zero (libvirt's storageBackendVolWipeLocal for
-// VIR_STORAGE_VOL_WIPE_ALG_ZERO) and trim. The scrub patterns run the scrub program.
+// Native wiping of a local volume, a file or a block device (partitions, LVs, zvols): zero
+// (libvirt's storageBackendVolWipeLocal for VIR_STORAGE_VOL_WIPE_ALG_ZERO) and trim, and
+// libvirt's zeroing of a device's partition table area before a label or a PV is written.
+// The scrub patterns run the scrub program.
 #pragma once
+
+#include <cstdint>
+#include <string>
 
 #include "common/result.h"
 #include "driver/storage_driver.h"
 #include "os/file_system.h"
 
 namespace virtus::storage::dir {
+
+// Opens the volume at `path` for writing; libvirt's "Failed to open storage volume with path
+// 'P': REASON" when it cannot.
+Result<os::FilePtr> openForWipe(os::FileSystem& fs, const std::string& path);
+
+// How much virStorageBackendZeroPartitionTable zeroes at each end of a device: 1 MiB.
+inline constexpr std::uint64_t kPartitionTableArea = 1024 * 1024;
+
+// libvirt's virStorageBackendZeroPartitionTable: zeros over the first and the last `length`
+// bytes of the device at `path` (where labels and signatures live), then a sync.
+// VIR_ERR_SYSTEM_ERROR naming the device when it cannot be opened or is smaller than
+// `length`.
+Result<void> zeroDeviceEnds(os::FileSystem& fs, const std::string& path,
+                            std::uint64_t length = kPartitionTableArea);
 
 // Makes every byte read as zero. A sparse file (fewer blocks than its size) is emptied and
 // grown back, which keeps it sparse as libvirt does; otherwise zeros are written over the

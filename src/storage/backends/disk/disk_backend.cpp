@@ -9,7 +9,7 @@
 #include "common/path_util.h"
 #include "os/command_runner.h"
 #include "os/file_system.h"
-#include "storage/backends/dir/sparse_copy.h"
+#include "storage/backends/dir/wipe.h"
 #include "storage/backends/disk/disk_label_check.h"
 #include "storage/backends/disk/parted_commands.h"
 
@@ -24,9 +24,6 @@ namespace disk {
 namespace {
 
 constexpr std::string_view kDev = "/dev";
-// virStorageBackendZeroPartitionTable's size: the label at the start (and gpt's backup at
-// the end) lie within it.
-constexpr std::uint64_t kLabelArea = 1024 * 1024;
 
 Error storageError(ErrorCode code, std::string message) {
   return makeError(code, ErrorDomain::Storage, std::move(message));
@@ -94,17 +91,6 @@ Result<void> DiskBackend::checkLabel(const std::string& device, const std::strin
   if (writelabel)
     return checkDeviceEmpty(content, device, format);
   return checkDeviceFormat(content, device, format);
-}
-
-Result<void> DiskBackend::zeroPartitionTable(const std::string& device) {
-  TRY_ASSIGN(auto file, ctx_.fs.open(hostPath(device), os::OpenMode::ReadWrite));
-  TRY_ASSIGN(auto st, file->stat());
-  const std::uint64_t head = std::min(kLabelArea, st.size);
-  TRY(dir::writeZeros(*file, 0, head));
-  if (st.size > kLabelArea)
-    TRY(dir::writeZeros(*file, st.size - kLabelArea, kLabelArea));
-  TRY(file->sync());
-  return ok();
 }
 
 Result<DiskLayout> DiskBackend::readLayout(const std::string& device) {
@@ -187,7 +173,7 @@ Result<void> DiskBackend::buildPool(PoolRuntime& pool, unsigned flags) {
       pool.def.source.format.empty() ? std::string("unknown") : pool.def.source.format;
   if (!(flags & kOverwrite))
     TRY(checkLabel(device, declared, true));
-  TRY(zeroPartitionTable(device));
+  TRY(dir::zeroDeviceEnds(ctx_.fs, hostPath(device)));
   pool.def.source.format = effectiveFormat(pool.def.source.format);
   TRY(os::runChecked(ctx_.commands, buildMklabel(device, partedLabel(pool.def.source.format),
                                                  ctx_.networkTimeout)));
@@ -217,7 +203,7 @@ Result<void> DiskBackend::refreshPool(PoolRuntime& pool) {
 Result<void> DiskBackend::deletePool(PoolRuntime& pool, unsigned flags) {
   TRY(checkFlags(flags, 0, "virStorageBackendDiskDeletePool", ErrorDomain::Storage));
   TRY_ASSIGN(auto device, deviceOf(pool.def));
-  return zeroPartitionTable(device);
+  return dir::zeroDeviceEnds(ctx_.fs, hostPath(device));
 }
 
 }  // namespace disk

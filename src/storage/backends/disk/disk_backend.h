@@ -82,8 +82,6 @@ class DiskBackend final : public StorageBackend {
   Result<void> requireDevice(const std::string& device);
   // libvirt's virStorageBackendDeviceIsEmpty: `writelabel` for a build.
   Result<void> checkLabel(const std::string& device, const std::string& format, bool writelabel);
-  // Zeroes the first and last MiB of the disk (virStorageBackendZeroPartitionTable).
-  Result<void> zeroPartitionTable(const std::string& device);
   Result<DiskLayout> readLayout(const std::string& device);
   // The partition's node ("/dev/sda1"), and the path of its volume in the pool's target
   // directory (the node itself for /dev, otherwise the entry there that leads to it).

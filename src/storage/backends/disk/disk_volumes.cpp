@@ -180,15 +180,10 @@ Result<void> DiskBackend::wipeVol(PoolRuntime& pool, model::VolDef& vol,
     TRY(os::runChecked(ctx_.commands, dir::buildScrub(*pattern, vol.target.path)));
     return ok();
   }
-  auto opened = ctx_.fs.open(hostPath(vol.target.path), os::OpenMode::ReadWrite);
-  if (!opened) {
-    return storageError(ErrorCode::SystemError, "Failed to open storage volume with path '" +
-                                                    vol.target.path +
-                                                    "': " + opened.error().message);
-  }
+  TRY_ASSIGN(auto file, dir::openForWipe(ctx_.fs, hostPath(vol.target.path)));
   if (algorithm == driver::WipeAlgorithm::Trim)
-    return dir::wipeTrim(**opened, progress);
-  return dir::wipeZero(**opened, progress);
+    return dir::wipeTrim(*file, progress);
+  return dir::wipeZero(*file, progress);
 }
 
 }  // namespace virtus::storage::disk

@@ -1,11 +1,11 @@
 #include "storage/backends/logical/logical_backend.h"
-#include "storage/block_node_info.h"
 
 #include "common/check_flags.h"
 #include "model/storage/pool_xml.h"
-#include "storage/backends/logical/device_zero.h"
+#include "storage/backends/dir/wipe.h"
 #include "storage/backends/logical/lv_volume.h"
 #include "storage/backends/logical/lvm_commands.h"
+#include "storage/block_node_info.h"
 
 namespace virtus::storage {
 
@@ -122,7 +122,7 @@ Result<void> LogicalBackend::buildPool(PoolRuntime& pool, unsigned flags) {
   std::vector<std::string> created;
   auto build = [&]() -> Result<void> {
     for (const auto& dev : devices) {
-      TRY(zeroDeviceEnds(ctx_.fs, dev.path));
+      TRY(dir::zeroDeviceEnds(ctx_.fs, dev.path));
       TRY(run(buildPvcreate(dev.path), Deadline::Long));
       created.push_back(dev.path);
     }

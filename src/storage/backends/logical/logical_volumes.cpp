@@ -1,8 +1,9 @@
 // Volumes of logical pools: LVs created, removed, resized and wiped (LogicalBackend's volume
 // half; the pool half is logical_backend.cpp).
 #include "common/check_flags.h"
+#include "storage/backends/dir/dir_errors.h"
 #include "storage/backends/dir/qemu_img_commands.h"
-#include "storage/backends/logical/device_zero.h"
+#include "storage/backends/dir/wipe.h"
 #include "storage/backends/logical/logical_backend.h"
 #include "storage/backends/logical/lv_volume.h"
 #include "storage/backends/logical/lvm_commands.h"
@@ -17,12 +18,6 @@ Error storageError(ErrorCode code, std::string message) {
 
 // libvirt's VIR_STORAGE_DEFAULT_VOL_PERM_MODE.
 constexpr std::uint32_t kDefaultVolMode = 0600;
-
-std::optional<std::uint32_t> ownerId(const std::optional<std::int64_t>& id) {
-  if (!id || *id < 0)
-    return std::nullopt;
-  return static_cast<std::uint32_t>(*id);
-}
 
 }  // namespace
 
@@ -60,8 +55,8 @@ Result<void> LogicalBackend::applyPermissions(const model::VolDef& vol, const Lo
     return ok();
   }
   const auto& perms = vol.target.perms;
-  auto uid = ownerId(perms.uid);
-  auto gid = ownerId(perms.gid);
+  auto uid = dir::ownerId(perms.uid);
+  auto gid = dir::ownerId(perms.gid);
   if (uid || gid)
     TRY(ctx_.fs.chown(vol.target.path, uid, gid));
   return ctx_.fs.chmod(vol.target.path, perms.mode.value_or(kDefaultVolMode));
@@ -163,7 +158,8 @@ Result<void> LogicalBackend::wipeVol(PoolRuntime& pool, model::VolDef& vol,
     TRY(run(dir::buildScrub(*pattern, vol.target.path), Deadline::Long));
     return ok();
   }
-  return zeroWholeDevice(ctx_.fs, vol.target.path, vol.capacity, progress);
+  TRY_ASSIGN(auto file, dir::openForWipe(ctx_.fs, vol.target.path));
+  return dir::wipeZero(*file, progress);
 }
 
 }  // namespace virtus::storage::logical

@@ -1,9 +1,9 @@
 #include "storage/backends/mpath/mpath_backend.h"
-#include "storage/block_node_info.h"
 
 #include "os/command_runner.h"
 #include "storage/backends/mpath/mpath_maps.h"
 #include "storage/backends/scsi/scsi_commands.h"
+#include "storage/block_node_info.h"
 
 namespace virtus::storage {
 

@@ -1,10 +1,9 @@
 // The zfs backend's volume operations (see zfs_backend.h).
-#include <algorithm>
 
 #include "common/check_flags.h"
 #include "os/file_system.h"
 #include "storage/backends/dir/rollback.h"
-#include "storage/backends/dir/sparse_copy.h"
+#include "storage/backends/dir/wipe.h"
 #include "storage/backends/zfs/zfs_backend.h"
 #include "storage/backends/zfs/zfs_commands.h"
 
@@ -199,18 +198,8 @@ Result<void> ZfsBackend::wipeVol(PoolRuntime&, model::VolDef& vol, driver::WipeA
                         "wipe algorithm " + std::to_string(static_cast<int>(algorithm)) +
                             " is not supported for zfs volumes, only zero (0)");
   }
-  TRY_ASSIGN(auto file, ctx_.fs.open(vol.target.path, os::OpenMode::ReadWrite));
-  const std::uint64_t size = vol.capacity;
-  constexpr std::uint64_t kChunk = 1u << 20;
-  for (std::uint64_t offset = 0; offset < size;) {
-    const std::uint64_t n = std::min(kChunk, size - offset);
-    TRY(dir::writeZeros(*file, offset, n));
-    offset += n;
-    if (progress)
-      progress(offset, size);
-  }
-  TRY(file->sync());
-  return ok();
+  TRY_ASSIGN(auto file, dir::openForWipe(ctx_.fs, vol.target.path));
+  return dir::wipeZero(*file, progress);
 }
 
 }  // namespace virtus::storage::zfs
