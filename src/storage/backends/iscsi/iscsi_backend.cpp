@@ -1,14 +1,16 @@
 #include "storage/backends/iscsi/iscsi_backend.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/check_flags.h"
 #include "os/command_runner.h"
 #include "storage/backends/iscsi/iscsi_sources.h"
 #include "storage/backends/iscsi/iscsi_sysfs.h"
-#include "storage/backends/iscsi/iscsi_volumes.h"
 #include "storage/backends/iscsi/iscsiadm_commands.h"
 #include "storage/backends/iscsi/iscsiadm_output.h"
+#include "storage/backends/scsi/scsi_commands.h"
+#include "storage/backends/scsi/scsi_lun_volumes.h"
 #include "storage/pool_secret.h"
 
 namespace virtus::storage {
@@ -20,6 +22,9 @@ StorageBackendPtr makeIscsiBackend(const BackendContext& ctx) {
 namespace iscsi {
 
 namespace {
+
+// Waiting for udev: long enough for a target with many LUNs, bounded all the same.
+constexpr std::chrono::milliseconds kUdevSettleTimeout{30000};
 
 Error storageError(ErrorCode code, std::string message) {
   return makeError(code, ErrorDomain::Storage, std::move(message));
@@ -243,10 +248,11 @@ Result<void> IscsiBackend::refreshPool(PoolRuntime& pool) {
     return storageError(ErrorCode::InternalError, "cannot find iscsiadm session: " + said);
   TRY(os::runChecked(ctx_.commands, buildRescan(*session)));
   // Best effort, as libvirt's virWaitForDevices: without udev there is nothing to wait for.
-  (void)ctx_.commands.run(buildUdevSettle());
+  (void)ctx_.commands.run(scsi::buildUdevSettle(kUdevSettleTimeout));
   TRY_ASSIGN(unsigned host, sessionHost(ctx_.fs, roots_.sys, *session));
-  return refreshFromScsiHost(LunHost{ctx_.fs, ctx_.commands, roots_.dev, ctx_.networkTimeout},
-                             roots_.sys, host, pool);
+  return scsi::refreshFromScsiHost(
+      scsi::LunHost{ctx_.fs, ctx_.commands, roots_.dev, ctx_.networkTimeout}, roots_.sys, host,
+      pool);
 }
 
 Result<std::string> IscsiBackend::findPoolSources(std::string_view srcSpecXml, unsigned flags) {

@@ -1,7 +1,8 @@
 // The `iscsi` pool backend over the kernel initiator and open-iscsi's `iscsiadm`, as libvirt
 // 9.0's storage_backend_iscsi.c: the pool is one target (<device path=>) on one portal
 // (<host>), its volumes the target's disk and CD/DVD LUNs as block devices of this host
-// (iscsi_volumes.h). libvirt's iscsi pool cannot create or delete volumes; neither can this.
+// (backends/scsi/scsi_lun_volumes.h). libvirt's iscsi pool cannot create or delete volumes; neither
+// can this.
 //
 //   start    nothing when a session to the target exists; otherwise a static node record
 //            (iscsiadm --mode node --op new), CHAP on it from <auth> (node.session.auth.*),

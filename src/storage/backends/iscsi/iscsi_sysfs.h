@@ -11,14 +11,8 @@
 
 #include "common/result.h"
 #include "os/file_system.h"
-#include "storage/backends/scsi/scsi_luns.h"
 
 namespace virtus::storage::iscsi {
-
-using scsi::hostLuns;
-using scsi::kScsiTypeDisk;
-using scsi::kScsiTypeRom;
-using scsi::ScsiLun;
 
 // The SCSI host number of session `sessionId` ("Failed to get host number for iSCSI session
 // with path 'P'" when its device directory has no target entry).

@@ -1,18 +1,25 @@
 // The LUN scan over a sysfs and /dev tree laid out in a temporary directory as the kernel and
 // udev make it for a logged-in iSCSI session (iscsi_test_support.h), and the volumes made
-// from the LUNs with scsi_id's answers replayed (no initiator, no udev here).
-#include "storage/backends/iscsi/iscsi_volumes.h"
-
+// from the LUNs with scsi_id's answers replayed (no initiator, no udev here). The scan and the
+// volumes are the scsi backend's code (backends/scsi), which the iscsi backend uses.
 #include <gtest/gtest.h>
 
 #include "fakes/fake_command_runner.h"
 #include "os/linux_file_system.h"
 #include "storage/backends/iscsi/iscsi_sysfs.h"
 #include "storage/backends/iscsi/iscsi_test_support.h"
+#include "storage/backends/scsi/scsi_lun_volumes.h"
+#include "storage/backends/scsi/scsi_luns.h"
 
 namespace virtus::storage::iscsi {
 namespace {
 
+using scsi::hostLuns;
+using scsi::kScsiTypeDisk;
+using scsi::kScsiTypeRom;
+using scsi::LunHost;
+using scsi::lunVolumes;
+using scsi::ScsiLun;
 using testing::HostTree;
 using testing::kTarget;
 using testing::testdata;

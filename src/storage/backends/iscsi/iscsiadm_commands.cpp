@@ -8,9 +8,6 @@ namespace virtus::storage::iscsi {
 
 namespace {
 
-// Waiting for udev: long enough for a target with many LUNs, bounded all the same.
-constexpr std::chrono::milliseconds kUdevSettleTimeout{30000};
-
 os::Command iscsiadm(std::vector<std::string> args) {
   os::Command cmd;
   cmd.program = std::string(kIscsiadm);
@@ -90,14 +87,6 @@ os::Command buildLogin(std::string_view portal, std::string_view target,
 os::Command buildLogout(std::string_view portal, std::string_view target,
                         const std::optional<std::string>& iface) {
   return nodeCommand(portal, target, "--logout", iface);
-}
-
-os::Command buildUdevSettle() {
-  os::Command cmd;
-  cmd.program = "udevadm";
-  cmd.args = {"settle"};
-  cmd.timeout = kUdevSettleTimeout;
-  return cmd;
 }
 
 }  // namespace virtus::storage::iscsi

@@ -16,12 +16,10 @@
 #include "model/storage/pool_def.h"
 #include "os/command.h"
 #include "storage/backends/iscsi/iscsi_sources.h"
-#include "storage/backends/scsi/scsi_commands.h"
 
 namespace virtus::storage::iscsi {
 
 inline constexpr std::string_view kIscsiadm = "iscsiadm";
-using scsi::kScsiId;
 
 // The portal iscsiadm takes: hostPortOf (iscsi_sources.h) with libvirt's ",1" tag.
 Result<std::string> portalOf(const model::PoolSource& source);
@@ -54,9 +52,5 @@ os::Command buildLogin(std::string_view portal, std::string_view target,
                        const std::optional<std::string>& iface);
 os::Command buildLogout(std::string_view portal, std::string_view target,
                         const std::optional<std::string>& iface);
-// /lib/udev/scsi_id --replace-whitespace --whitelisted --device PATH (a LUN's stable id)
-using scsi::buildScsiId;
-// udevadm settle (wait until udev made the device nodes and their /dev/disk links)
-os::Command buildUdevSettle();
 
 }  // namespace virtus::storage::iscsi

@@ -9,6 +9,7 @@
 #include "common/sha256.h"
 #include "storage/backends/iscsi/iscsi_test_support.h"
 #include "storage/backends/iscsi/iscsiadm_output.h"
+#include "storage/backends/scsi/scsi_commands.h"
 
 namespace virtus::storage::iscsi {
 namespace {
@@ -76,11 +77,12 @@ TEST(IscsiadmCommandsRecorded, GoldenCommandLines) {
                   "--interface", "if0"}));
   EXPECT_EQ(argv(buildLogout(p, t, std::nullopt)),
             (Argv{"iscsiadm", "--mode", "node", "--portal", p, "--targetname", t, "--logout"}));
-  EXPECT_EQ(argv(buildScsiId("/dev/disk/by-path/x")),
+  EXPECT_EQ(argv(scsi::buildScsiId("/dev/disk/by-path/x")),
             (Argv{"/lib/udev/scsi_id", "--replace-whitespace", "--whitelisted", "--device",
                   "/dev/disk/by-path/x"}));
-  EXPECT_EQ(argv(buildUdevSettle()), (Argv{"udevadm", "settle"}));
-  EXPECT_GT(buildUdevSettle().timeout.count(), 0);
+  EXPECT_EQ(argv(scsi::buildUdevSettle(std::chrono::milliseconds(30000))),
+            (Argv{"udevadm", "settle"}));
+  EXPECT_EQ(scsi::buildUdevSettle(std::chrono::milliseconds(30000)).timeout.count(), 30000);
 }
 
 TEST(IscsiadmCommandsRecorded, IfaceNameIsStablePerInitiator) {
